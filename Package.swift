@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Copydesk",
+    products: [
+        .library(name: "Copydesk", targets: ["Copydesk"]),
+        .executable(name: "copydesk", targets: ["CopydeskCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // BLAS (cblas.h) and the Fortran LAPACK routines we call; Debian libblas-dev + liblapack-dev.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "Copydesk",
+            dependencies: ["CBLAS", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .executableTarget(
+            name: "CopydeskCLI",
+            dependencies: ["Copydesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CopydeskTests", dependencies: ["Copydesk"]),
+    ]
+)

@@ -1,0 +1,237 @@
+/// Why an optimizer stopped, and whether that counts as converged.
+public enum StopReason: String, Sendable, Codable {
+    /// `‖∇f‖∞ ≤ tolerance`.
+    case gradientTolerance = "gradient-tolerance"
+    /// The relative decrease of `f` in one iteration fell below `functionTolerance`.
+    case functionTolerance = "function-tolerance"
+    case maxIterations = "max-iterations"
+    /// No step along the search direction decreased `f` enough (numerical limit reached).
+    case lineSearchFailed = "line-search-failed"
+
+    public var converged: Bool { self == .gradientTolerance || self == .functionTolerance }
+}
+
+/// What an optimizer run did: a result, never a crash or a silent success.
+public struct OptimizerReport: Sendable, Codable, Equatable {
+    public var iterations: Int
+    public var evaluations: Int
+    public var value: Double
+    /// `‖∇f‖∞` at the returned point.
+    public var gradientNorm: Double
+    public var stopReason: StopReason
+    public var converged: Bool { stopReason.converged }
+}
+
+/// Limited-memory BFGS in the compact representation of Byrd, Nocedal & Schnabel, "Representations
+/// of quasi-Newton matrices and their use in limited memory methods", Math. Programming 63 (1994),
+/// Theorem 2.2, with `H₀ = γI`, `γ = sᵀy / yᵀy` of the newest pair:
+///
+///     H g = γ g + S t₁ + γ Y t₂,   u = R⁻¹ (Sᵀg),   t₂ = −u,
+///     t₁ = R⁻ᵀ [ (D + γ YᵀY) u − γ Yᵀg ]
+///
+/// where `R` is upper triangular with `Rᵢⱼ = sᵢᵀyⱼ (i ≤ j)` and `D = diag(sᵢᵀyᵢ)`. The products
+/// `Sᵀg`, `Yᵀg`, `S t₁` and `Y t₂` are four BLAS `dgemv` calls over the stored pairs; the triangular
+/// solves are LAPACK `dtrtrs`. The classic two-loop recursion (Nocedal & Wright, Algorithm 7.4) gives
+/// the same direction and is kept as ``twoLoopDirection`` for tests.
+///
+/// The step satisfies the Armijo condition, found by backtracking with safeguarded quadratic
+/// interpolation. For the strongly convex objectives Copydesk fits (L2-regularised), every accepted
+/// step has `sᵀy > 0`, so no curvature condition is needed to keep `H` positive definite.
+public struct LBFGS: Sendable {
+    public var memory: Int
+    public var maxIterations: Int
+    /// Stop when `‖∇f‖∞` is at most this (scikit-learn's `tol` for lbfgs).
+    public var tolerance: Double
+    /// Stop when `(f_prev − f) / max(|f_prev|, |f|, 1)` is at most this (the `ftol` scikit-learn passes to scipy, 64·ε).
+    public var functionTolerance: Double
+
+    public init(memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-4,
+                functionTolerance: Double = 64 * Double.ulpOfOne) {
+        self.memory = memory
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.functionTolerance = functionTolerance
+    }
+
+    /// Minimises `objective` starting from `x`, which holds the result on return.
+    /// `progress` is called after each iteration with (iteration, f, ‖∇f‖∞).
+    public func minimize<O: Objective>(
+        _ objective: inout O, from x: inout [Double], progress: ((Int, Double, Double) -> Void)? = nil
+    ) throws -> OptimizerReport {
+        let n = objective.dimension
+        precondition(x.count == n, "LBFGS: starting point has the wrong dimension")
+        var g = [Double](repeating: 0, count: n)
+        var f = evaluate(&objective, x, &g)
+        var evaluations = 1
+        var history = PairHistory(memory: memory, dimension: n)
+        var d = [Double](repeating: 0, count: n)
+        var xNew = [Double](repeating: 0, count: n)
+        var gNew = [Double](repeating: 0, count: n)
+        var iteration = 0
+        var gNorm = g.maxAbs()
+        var reason = StopReason.maxIterations
+        if gNorm <= tolerance { reason = .gradientTolerance }
+
+        while reason == .maxIterations && iteration < maxIterations {
+            iteration += 1
+            try history.direction(for: g, into: &d)
+            var slope = BLAS.dot(n, d, g)
+            if !(slope < 0) {
+                // Not a descent direction (lost curvature information): restart from steepest descent.
+                history.clear()
+                for i in 0..<n { d[i] = -g[i] }
+                slope = BLAS.dot(n, d, g)
+            }
+            var t = history.isEmpty ? min(1, 1 / max(BLAS.norm2(n, g), 1e-300)) : 1
+            var fNew = 0.0
+            var accepted = false
+            for _ in 0..<40 {
+                for i in 0..<n { xNew[i] = x[i] + t * d[i] }
+                fNew = evaluate(&objective, xNew, &gNew)
+                evaluations += 1
+                if fNew <= f + 1e-4 * t * slope { accepted = true; break }
+                // Minimiser of the quadratic through f, slope and fNew, kept within [0.1t, 0.5t].
+                let quadratic = -slope * t * t / (2 * (fNew - f - slope * t))
+                t = quadratic.isFinite ? min(max(quadratic, 0.1 * t), 0.5 * t) : 0.5 * t
+            }
+            guard accepted else { reason = .lineSearchFailed; break }
+            // s = xNew − x (kept in d), y = gNew − g (kept in g).
+            for i in 0..<n { d[i] = xNew[i] - x[i]; g[i] = gNew[i] - g[i] }
+            history.push(s: d, y: g)
+            swap(&x, &xNew)
+            swap(&g, &gNew)
+            let decrease = (f - fNew) / max(abs(f), abs(fNew), 1)
+            f = fNew
+            gNorm = g.maxAbs()
+            progress?(iteration, f, gNorm)
+            if gNorm <= tolerance { reason = .gradientTolerance }
+            else if decrease <= functionTolerance { reason = .functionTolerance }
+        }
+        return OptimizerReport(iterations: iteration, evaluations: evaluations, value: f,
+                               gradientNorm: gNorm, stopReason: reason)
+    }
+
+    private func evaluate<O: Objective>(_ objective: inout O, _ x: [Double], _ g: inout [Double]) -> Double {
+        x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { objective.evaluate(xp, gradient: $0) } }
+    }
+}
+
+/// The stored correction pairs `(sᵢ, yᵢ)` with their inner products, and the compact-form product.
+struct PairHistory {
+    let memory: Int
+    let dimension: Int
+    /// `memory × dimension`, row-major, one pair per slot.
+    private(set) var s: [Double]
+    private(set) var y: [Double]
+    /// Slots from oldest to newest.
+    private(set) var order: [Int] = []
+    /// `sy[i * memory + j] = s_iᵀ y_j`, `yy[i * memory + j] = y_iᵀ y_j` over slots.
+    private var sy: [Double]
+    private var yy: [Double]
+    private var work: [Double]
+
+    init(memory: Int, dimension: Int) {
+        self.memory = max(1, memory)
+        self.dimension = dimension
+        s = [Double](repeating: 0, count: self.memory * dimension)
+        y = s
+        sy = [Double](repeating: 0, count: self.memory * self.memory)
+        yy = sy
+        work = [Double](repeating: 0, count: self.memory)
+    }
+
+    var isEmpty: Bool { order.isEmpty }
+
+    mutating func clear() {
+        order.removeAll()
+        for i in s.indices { s[i] = 0; y[i] = 0 }
+        for i in sy.indices { sy[i] = 0; yy[i] = 0 }
+    }
+
+    /// Stores a pair, dropping the oldest when full. Pairs without positive curvature are skipped.
+    mutating func push(s newS: [Double], y newY: [Double]) {
+        let n = dimension, m = memory
+        let curvature = BLAS.dot(n, newS, newY)
+        let yNorm2 = BLAS.dot(n, newY, newY)
+        guard curvature > 1e-10 * yNorm2, yNorm2 > 0 else { return }
+        let slot: Int
+        if order.count < m { slot = order.count } else { slot = order.removeFirst() }
+        order.append(slot)
+        s.withUnsafeMutableBufferPointer { sp in
+            y.withUnsafeMutableBufferPointer { yp in
+                BLAS.copy(n, newS, sp.baseAddress! + slot * n)
+                BLAS.copy(n, newY, yp.baseAddress! + slot * n)
+                // Inner products of the new pair with every slot (unused slots are zero).
+                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, sp.baseAddress!, lda: n,
+                          newY, beta: 0, &work)
+                for i in 0..<m { sy[i * m + slot] = work[i] }
+                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, yp.baseAddress!, lda: n,
+                          newS, beta: 0, &work)
+                for j in 0..<m { sy[slot * m + j] = work[j] }
+                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, yp.baseAddress!, lda: n,
+                          newY, beta: 0, &work)
+                for j in 0..<m { yy[slot * m + j] = work[j]; yy[j * m + slot] = work[j] }
+            }
+        }
+        sy[slot * m + slot] = curvature
+        yy[slot * m + slot] = yNorm2
+    }
+
+    /// `d = −H g` by the compact representation; `d = −g` with no pairs.
+    func direction(for g: [Double], into d: inout [Double]) throws {
+        let n = dimension, m = memory, c = order.count
+        guard c > 0 else {
+            for i in 0..<n { d[i] = -g[i] }
+            return
+        }
+        let newest = order[c - 1]
+        let gamma = sy[newest * m + newest] / yy[newest * m + newest]
+        var p = [Double](repeating: 0, count: m), q = p
+        s.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, g, beta: 0, &p) }
+        y.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, g, beta: 0, &q) }
+        // Small matrices in chronological order, column-major for LAPACK.
+        var r = [Double](repeating: 0, count: c * c)
+        for j in 0..<c { for i in 0...j { r[j * c + i] = sy[order[i] * m + order[j]] } }
+        var u = order.map { p[$0] }
+        try LAPACK.triangularSolve(upper: true, transpose: false, n: c, r, &u)
+        var v = [Double](repeating: 0, count: c)
+        for i in 0..<c {
+            var acc = sy[order[i] * m + order[i]] * u[i] - gamma * q[order[i]]
+            for j in 0..<c { acc += gamma * yy[order[i] * m + order[j]] * u[j] }
+            v[i] = acc
+        }
+        try LAPACK.triangularSolve(upper: true, transpose: true, n: c, r, &v)
+        // Coefficients per slot: S t₁ + γ Y t₂ with t₁ = v, t₂ = −u.
+        var cs = [Double](repeating: 0, count: m), cy = cs
+        for i in 0..<c { cs[order[i]] = v[i]; cy[order[i]] = -gamma * u[i] }
+        for i in 0..<n { d[i] = gamma * g[i] }
+        s.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cs, beta: 1, &d) }
+        y.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cy, beta: 1, &d) }
+        BLAS.scale(n, -1, &d)
+    }
+
+    /// The same `d = −H g` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4), for tests.
+    func twoLoopDirection(for g: [Double]) -> [Double] {
+        let n = dimension
+        var qv = g
+        var alphas = [Double](repeating: 0, count: order.count)
+        func sv(_ slot: Int) -> ArraySlice<Double> { s[(slot * n)..<((slot + 1) * n)] }
+        func yv(_ slot: Int) -> ArraySlice<Double> { y[(slot * n)..<((slot + 1) * n)] }
+        func dot(_ a: ArraySlice<Double>, _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        for (k, slot) in order.enumerated().reversed() {
+            let rho = 1 / dot(sv(slot), Array(yv(slot)))
+            alphas[k] = rho * dot(sv(slot), qv)
+            for (i, yi) in yv(slot).enumerated() { qv[i] -= alphas[k] * yi }
+        }
+        if let newest = order.last {
+            let gamma = dot(sv(newest), Array(yv(newest))) / dot(yv(newest), Array(yv(newest)))
+            for i in 0..<n { qv[i] *= gamma }
+        }
+        for (k, slot) in order.enumerated() {
+            let rho = 1 / dot(sv(slot), Array(yv(slot)))
+            let beta = rho * dot(yv(slot), qv)
+            for (i, si) in sv(slot).enumerated() { qv[i] += (alphas[k] - beta) * si }
+        }
+        return qv.map { -$0 }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// A labelled training example.
+public struct LabeledText: Sendable {
+    public var text: String
+    public var label: String
+    public init(text: String, label: String) {
+        self.text = text
+        self.label = label
+    }
+}
+
+/// What training did, stored in the model file. Holds no timings, so that the same inputs give a
+/// byte-identical model.
+public struct TrainingReport: Sendable, Codable, Equatable {
+    public var documents: Int
+    public var documentsPerSection: [String: Int]
+    public var features: Int
+    public var optimizer: OptimizerReport
+}
+
+/// One term's share of a decision: `tfidf · weight` adds exactly that much to the section's score.
+public struct TermContribution: Sendable, Equatable {
+    public var term: String
+    public var tfidf: Double
+    public var weight: Double
+    public var contribution: Double { tfidf * weight }
+}
+
+/// A section with its probability.
+public struct SectionProbability: Sendable, Equatable {
+    public var section: String
+    public var probability: Double
+}
+
+/// The classifier's answer for one article.
+public struct Prediction: Sendable {
+    public var section: String
+    /// Every section, most probable first.
+    public var probabilities: [SectionProbability]
+    /// The terms that raised the chosen section's score most, largest first (empty unless asked).
+    public var explanation: [TermContribution]
+    /// The chosen section's intercept: the rest of its score.
+    public var intercept: Double
+}
+
+/// A fitted section classifier: TF-IDF features and a multinomial logistic regression.
+/// Immutable and `Sendable`, so one loaded model can serve concurrent requests without locks.
+public struct SectionClassifier: Sendable {
+    public let vectorizer: TFIDFVectorizer
+    public let regression: LogisticRegressionConfiguration
+    /// Section names, sorted (as scikit-learn sorts `classes_`).
+    public let sections: [String]
+    /// `features × sections`, row-major.
+    public let coefficients: [Double]
+    public let intercepts: [Double]
+    public let report: TrainingReport
+
+    init(vectorizer: TFIDFVectorizer, regression: LogisticRegressionConfiguration, sections: [String],
+         coefficients: [Double], intercepts: [Double], report: TrainingReport) {
+        self.vectorizer = vectorizer
+        self.regression = regression
+        self.sections = sections
+        self.coefficients = coefficients
+        self.intercepts = intercepts
+        self.report = report
+    }
+
+    /// Progress of training: vectorizing (documents done) or optimizing (iteration, f, ‖∇f‖∞).
+    public enum TrainingEvent: Sendable {
+        case vectorized(Int)
+        case iteration(Int, value: Double, gradientNorm: Double)
+    }
+
+    /// Fits TF-IDF and the regression on `examples`.
+    ///
+    /// - Throws: ``ConfigurationError`` for invalid settings, ``TrainingError`` for unusable data,
+    ///   ``LinearAlgebraError`` if LAPACK fails.
+    public static func train(
+        _ examples: [LabeledText], tfidf: TFIDFConfiguration = .init(),
+        regression: LogisticRegressionConfiguration = .init(),
+        progress: ((TrainingEvent) -> Void)? = nil
+    ) throws -> SectionClassifier {
+        try tfidf.validate()
+        try regression.validate()
+        let sections = Array(Set(examples.map(\.label))).sorted()
+        guard sections.count >= 2 else {
+            throw TrainingError.tooFewSections(found: sections)
+        }
+        let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, Int32($0)) })
+        let labels = examples.map { index[$0.label] ?? 0 }
+        let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf) {
+            progress?(.vectorized($0))
+        }
+        var perSection = [String: Int]()
+        for e in examples { perSection[e.label, default: 0] += 1 }
+        var weights: [Double]?
+        if regression.classWeight == .balanced {
+            let n = Double(examples.count), k = Double(sections.count)
+            let perClass = sections.map { n / (k * Double(perSection[$0] ?? 1)) }
+            weights = labels.map { perClass[Int($0)] }
+        }
+        var objective = SoftmaxObjective(x: x, labels: labels, classes: sections.count, sampleWeights: weights,
+                                         c: regression.c, fitIntercept: regression.fitIntercept,
+                                         threads: regression.threads)
+        var w = [Double](repeating: 0, count: objective.dimension)
+        let solver = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
+                           tolerance: regression.tolerance)
+        let optimizer = try solver.minimize(&objective, from: &w) {
+            progress?(.iteration($0, value: $1, gradientNorm: $2))
+        }
+        let d = x.columns, k = sections.count
+        let coefficients = Array(w[0..<(d * k)])
+        let intercepts = regression.fitIntercept ? Array(w[(d * k)...]) : [Double](repeating: 0, count: k)
+        let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
+                                    features: d, optimizer: optimizer)
+        return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
+                                 coefficients: coefficients, intercepts: intercepts, report: report)
+    }
+
+    // MARK: - Prediction
+
+    /// Section scores `z = x·W + b` of a TF-IDF vector.
+    public func scores(_ x: SparseVector) -> [Double] {
+        let k = sections.count
+        var z = intercepts
+        coefficients.withUnsafeBufferPointer { w in
+            for (j, v) in zip(x.indices, x.values) {
+                let row = w.baseAddress! + Int(j) * k
+                for c in 0..<k { z[c] += v * row[c] }
+            }
+        }
+        return z
+    }
+
+    /// Softmax of the scores, computed stably.
+    public static func softmax(_ z: [Double]) -> [Double] {
+        let m = z.max() ?? 0
+        let e = z.map { exp($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+
+    /// Probabilities of every section for one TF-IDF vector, in ``sections`` order.
+    public func probabilities(_ x: SparseVector) -> [Double] { SectionClassifier.softmax(scores(x)) }
+
+    /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
+    public func classify(_ text: String, explain: Int = 0) -> Prediction {
+        prediction(for: vectorizer.transform(text), explain: explain)
+    }
+
+    public func prediction(for x: SparseVector, explain: Int = 0) -> Prediction {
+        let p = probabilities(x)
+        var best = 0
+        for c in p.indices where p[c] > p[best] { best = c }
+        let ranked = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+            .map { SectionProbability(section: sections[$0], probability: p[$0]) }
+        return Prediction(section: sections[best], probabilities: ranked,
+                          explanation: explain > 0 ? explanation(for: x, section: best, limit: explain) : [],
+                          intercept: intercepts[best])
+    }
+
+    /// The `limit` terms of `x` with the largest positive `tfidf · weight` for section index `section`.
+    public func explanation(for x: SparseVector, section: Int, limit: Int) -> [TermContribution] {
+        let k = sections.count
+        var terms: [TermContribution] = []
+        for (j, v) in zip(x.indices, x.values) {
+            let w = coefficients[Int(j) * k + section]
+            if v * w > 0 { terms.append(TermContribution(term: vectorizer.term(Int(j)), tfidf: v, weight: w)) }
+        }
+        terms.sort { $0.contribution != $1.contribution ? $0.contribution > $1.contribution : $0.term < $1.term }
+        return Array(terms.prefix(limit))
+    }
+
+    /// The `limit` terms with the largest weight for each section, for `inspect`.
+    public func topTerms(limit: Int) -> [(section: String, terms: [(term: String, weight: Double)])] {
+        let k = sections.count, d = vectorizer.featureCount
+        return sections.enumerated().map { c, name in
+            let best = (0..<d).sorted { coefficients[$0 * k + c] > coefficients[$1 * k + c] }.prefix(limit)
+            return (name, best.map { (vectorizer.term($0), coefficients[$0 * k + c]) })
+        }
+    }
+}

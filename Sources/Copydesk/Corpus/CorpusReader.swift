@@ -1,0 +1,139 @@
+import CSV
+import Foundation
+
+/// How a corpus is laid out on disk.
+public enum CorpusFormat: String, Sendable, CaseIterable {
+    /// JSON Lines, one article per line.
+    case jsonl
+    /// A folder per section holding one text file per article (20 Newsgroups, BBC, scikit-learn's `load_files`).
+    case dir
+    /// CSV with a header row, columns chosen by name or 1-based number.
+    case csv
+
+    /// The format implied by `path`: a directory, or a `.jsonl`/`.json`/`.ndjson` or `.csv`/`.tsv` file.
+    public static func detect(_ path: String) throws -> CorpusFormat {
+        var isDirectory: ObjCBool = false
+        guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CorpusError.notFound(path: path)
+        }
+        if isDirectory.boolValue { return .dir }
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "jsonl", "ndjson", "json": return .jsonl
+        case "csv", "tsv": return .csv
+        default:
+            throw CorpusError.unknownFormat(path: path)
+        }
+    }
+}
+
+/// Which CSV columns hold what; each is a header name or a 1-based column number.
+public struct CSVColumns: Sendable {
+    public var text = "text"
+    public var label = "label"
+    public var title: String? = "title"
+    public var id: String? = "id"
+    public var summary: String? = "summary"
+    public init() {}
+}
+
+/// Reads whole corpora into memory (training and evaluation need every article at once).
+public enum CorpusReader {
+    public static func read(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init()) throws -> [Article] {
+        let articles: [Article]
+        switch try format ?? CorpusFormat.detect(path) {
+        case .jsonl:
+            let reader = try JSONLinesReader(path: path)
+            var out: [Article] = []
+            while let a = try reader.next() { out.append(a) }
+            articles = out
+        case .dir: articles = try readDirectory(path)
+        case .csv: articles = try readCSV(path, columns: csvColumns)
+        }
+        guard !articles.isEmpty else { throw CorpusError.empty(path: path) }
+        return articles
+    }
+
+    /// Reads a corpus and requires a label on every article, as training and evaluation do.
+    public static func readLabeled(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init()) throws -> [Article] {
+        let articles = try read(path, format: format, csvColumns: csvColumns)
+        for (i, a) in articles.enumerated() where (a.label ?? "").isEmpty {
+            throw CorpusError.missingLabel(file: path, line: i + 1, id: a.id)
+        }
+        return articles
+    }
+
+    // MARK: - One folder per section
+
+    /// `ROOT/<section>/<file>`: every regular, non-hidden file is an article of that section, read as
+    /// UTF-8 (invalid bytes become U+FFFD). The id is `section/file`. Sorted for a stable order.
+    static func readDirectory(_ root: String) throws -> [Article] {
+        let fm = FileManager.default
+        let sections: [String]
+        do { sections = try fm.contentsOfDirectory(atPath: root).filter { !$0.hasPrefix(".") }.sorted() } catch {
+            throw CorpusError.unreadable(path: root, reason: "cannot list directory")
+        }
+        var out: [Article] = []
+        for section in sections {
+            let folder = root + "/" + section
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            let files = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            for file in files {
+                let path = folder + "/" + file
+                guard fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                guard let data = fm.contents(atPath: path) else {
+                    throw CorpusError.unreadable(path: path, reason: "cannot read file")
+                }
+                out.append(Article(id: section + "/" + file, label: section, text: String(decoding: data, as: UTF8.self)))
+            }
+        }
+        return out
+    }
+
+    // MARK: - CSV
+
+    /// CSV through yaslab/CSV.swift's stream reader (which strips a UTF-8 BOM and handles quoted
+    /// newlines). Record numbers in errors count the header as record 1.
+    static func readCSV(_ path: String, columns: CSVColumns) throws -> [Article] {
+        guard let stream = InputStream(fileAtPath: path) else { throw CorpusError.notFound(path: path) }
+        let reader: CSVReader
+        do { reader = try CSVReader(stream: stream, hasHeaderRow: true) } catch {
+            throw CorpusError.malformedRecord(file: path, line: 1, reason: "cannot read the CSV header row")
+        }
+        let header = reader.headerRow ?? []
+        func index(_ spec: String?, required: Bool) throws -> Int? {
+            guard let spec else { return nil }
+            if let n = Int(spec) {
+                guard n >= 1 && n <= header.count else {
+                    throw CorpusError.missingColumn(file: path, column: spec, available: header)
+                }
+                return n - 1
+            }
+            if let i = header.firstIndex(of: spec) { return i }
+            if required { throw CorpusError.missingColumn(file: path, column: spec, available: header) }
+            return nil
+        }
+        let textIndex = try index(columns.text, required: true)!
+        let labelIndex = try index(columns.label, required: false)
+        let titleIndex = try index(columns.title, required: false)
+        let idIndex = try index(columns.id, required: false)
+        let summaryIndex = try index(columns.summary, required: false)
+        var out: [Article] = []
+        var record = 1
+        while let row = reader.next() {
+            record += 1
+            if row.count == 1 && row[0].isEmpty { continue }
+            func field(_ i: Int?) -> String? { i.flatMap { $0 < row.count ? row[$0] : nil } }
+            guard let text = field(textIndex) else {
+                throw CorpusError.malformedRecord(file: path, line: record,
+                                                  reason: "record has \(row.count) fields, the text column is \(textIndex + 1)")
+            }
+            out.append(Article(id: field(idIndex) ?? "\(record)", label: field(labelIndex), title: field(titleIndex),
+                               text: text, summary: field(summaryIndex)))
+        }
+        if reader.error != nil {
+            throw CorpusError.malformedRecord(file: path, line: record + 1, reason: "invalid UTF-8 or unreadable data")
+        }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+/// Precision, recall and F1 of one section.
+public struct SectionScores: Sendable, Codable, Equatable {
+    public var section: String
+    public var precision: Double
+    public var recall: Double
+    public var f1: Double
+    /// Articles of this section in the test data.
+    public var support: Int
+}
+
+/// Two sections the classifier mixes up, with example article ids.
+public struct Confusion: Sendable, Codable, Equatable {
+    public var actual: String
+    public var predicted: String
+    public var count: Int
+    public var examples: [String]
+}
+
+/// Classification metrics over a labelled test set, scikit-learn's definitions: precision and
+/// recall are 0 when undefined (no predictions / no support), F1 is 0 when both are; macro-F1 is the
+/// unweighted mean over all sections (those absent from the test data included, as with `labels=`),
+/// weighted-F1 weights by support, micro-F1 equals accuracy for single-label data.
+public struct ClassificationMetrics: Sendable, Codable, Equatable {
+    /// Row/column order of ``confusion``: the model's sections, then any unseen test labels.
+    public var sections: [String]
+    /// `confusion[actual][predicted]` counts.
+    public var confusion: [[Int]]
+    public var accuracy: Double
+    public var macroF1: Double
+    public var microF1: Double
+    public var weightedF1: Double
+    public var perSection: [SectionScores]
+    public var mostConfused: [Confusion]
+    public var count: Int
+
+    /// - Parameters:
+    ///   - sections: the model's sections; test labels outside them are appended.
+    ///   - pairs: (id, actual, predicted) per article.
+    public init(sections modelSections: [String], pairs: [(id: String, actual: String, predicted: String)],
+                examplesPerConfusion: Int = 3, confusionLimit: Int = 5) {
+        var sections = modelSections
+        for p in pairs where !sections.contains(p.actual) { sections.append(p.actual) }
+        let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, $0) })
+        let k = sections.count
+        var m = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+        var examples = [[ [String] ]](repeating: [[String]](repeating: [], count: k), count: k)
+        for p in pairs {
+            let a = index[p.actual]!, b = index[p.predicted] ?? 0
+            m[a][b] += 1
+            if a != b && examples[a][b].count < examplesPerConfusion { examples[a][b].append(p.id) }
+        }
+        let n = pairs.count
+        var correct = 0
+        var scores: [SectionScores] = []
+        for c in 0..<k {
+            correct += m[c][c]
+            let support = m[c].reduce(0, +)
+            let predicted = (0..<k).reduce(0) { $0 + m[$1][c] }
+            let precision = predicted > 0 ? Double(m[c][c]) / Double(predicted) : 0
+            let recall = support > 0 ? Double(m[c][c]) / Double(support) : 0
+            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+            scores.append(SectionScores(section: sections[c], precision: precision, recall: recall, f1: f1, support: support))
+        }
+        var confusions: [Confusion] = []
+        for a in 0..<k { for b in 0..<k where a != b && m[a][b] > 0 {
+            confusions.append(Confusion(actual: sections[a], predicted: sections[b], count: m[a][b], examples: examples[a][b]))
+        } }
+        confusions.sort { $0.count != $1.count ? $0.count > $1.count : ($0.actual, $0.predicted) < ($1.actual, $1.predicted) }
+        self.sections = sections
+        confusion = m
+        accuracy = n > 0 ? Double(correct) / Double(n) : 0
+        microF1 = accuracy
+        macroF1 = k > 0 ? scores.map(\.f1).reduce(0, +) / Double(k) : 0
+        weightedF1 = n > 0 ? scores.reduce(0) { $0 + $1.f1 * Double($1.support) } / Double(n) : 0
+        perSection = scores
+        mostConfused = Array(confusions.prefix(confusionLimit))
+        count = n
+    }
+}

@@ -1,0 +1,66 @@
+import Dispatch
+
+extension CSRMatrix {
+    /// `Y[r, :] = Σ_j X[r, j]·W[j, :]` for rows `r` in `range`; `W` is `columns × k` and `Y` is
+    /// `rows × k`, both row-major. Each output row is written by exactly one call, so disjoint row
+    /// ranges may run concurrently.
+    ///
+    /// - Complexity: O(k · entries in the rows of `range`).
+    @inline(__always)
+    public func multiply(
+        rows range: Range<Int>, _ w: UnsafePointer<Double>, k: Int, into y: UnsafeMutablePointer<Double>
+    ) {
+        rowOffsets.withUnsafeBufferPointer { offsets in
+            columnIndices.withUnsafeBufferPointer { cols in
+                values.withUnsafeBufferPointer { vals in
+                    for r in range {
+                        let out = y + r * k
+                        for c in 0..<k { out[c] = 0 }
+                        for e in offsets[r]..<offsets[r + 1] {
+                            let x = vals[e]
+                            let wr = w + Int(cols[e]) * k
+                            for c in 0..<k { out[c] += x * wr[c] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Y = X·W` over all rows, split into contiguous row blocks run on up to `threads` threads.
+    /// The result does not depend on `threads`: every output row is summed in the same order.
+    public func multiply(_ w: UnsafePointer<Double>, k: Int, into y: UnsafeMutablePointer<Double>, threads: Int) {
+        let blocks = ParallelBlocks(count: rows, threads: threads)
+        let wp = UncheckedPointer(w), yp = UncheckedMutablePointer(y)
+        blocks.run { range in self.multiply(rows: range, wp.pointer, k: k, into: yp.pointer) }
+    }
+}
+
+/// Splits `0..<count` into contiguous blocks and runs them concurrently; with one thread, in order.
+struct ParallelBlocks: Sendable {
+    let ranges: [Range<Int>]
+
+    init(count: Int, threads: Int) {
+        let t = max(1, min(threads, count / 64 + 1))
+        var r: [Range<Int>] = []
+        for b in 0..<t { r.append((count * b / t)..<(count * (b + 1) / t)) }
+        ranges = r
+    }
+
+    func run(_ body: @Sendable (Range<Int>) -> Void) {
+        if ranges.count == 1 { body(ranges[0]); return }
+        let r = ranges
+        DispatchQueue.concurrentPerform(iterations: r.count) { body(r[$0]) }
+    }
+}
+
+/// A pointer handed to concurrent blocks that write disjoint parts of one buffer.
+struct UncheckedMutablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
+}
+
+struct UncheckedPointer<T>: @unchecked Sendable {
+    let pointer: UnsafePointer<T>
+    init(_ p: UnsafePointer<T>) { pointer = p }
+}

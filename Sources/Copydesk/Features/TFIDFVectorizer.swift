@@ -1,0 +1,198 @@
+import Foundation
+
+/// A sparse row: strictly increasing column indices with their values.
+public struct SparseVector: Sendable, Equatable {
+    public var indices: [Int32]
+    public var values: [Double]
+
+    public init(indices: [Int32] = [], values: [Double] = []) {
+        self.indices = indices
+        self.values = values
+    }
+}
+
+/// A fitted TF-IDF vectorizer: the vocabulary (terms in byte order) and their idf weights.
+/// Immutable and `Sendable`: one instance can serve many threads. The formula is documented on
+/// ``TFIDFConfiguration``.
+public struct TFIDFVectorizer: Sendable {
+    public let configuration: TFIDFConfiguration
+    /// Term `j` of the vocabulary is column `j` of every vector.
+    public let vocabulary: TermTable
+    public let idf: [Double]
+    let stopWordTable: TermTable?
+
+    init(configuration: TFIDFConfiguration, vocabulary: TermTable, idf: [Double]) {
+        self.configuration = configuration
+        self.vocabulary = vocabulary
+        self.idf = idf
+        stopWordTable = TFIDFVectorizer.stopWordTable(configuration)
+    }
+
+    public var featureCount: Int { vocabulary.count }
+
+    /// The term of column `j`.
+    public func term(_ j: Int) -> String { vocabulary.string(j) }
+
+    static func stopWordTable(_ configuration: TFIDFConfiguration) -> TermTable? {
+        guard !configuration.stopWords.isEmpty else { return nil }
+        var table = TermTable(capacity: configuration.stopWords.count)
+        for w in configuration.stopWords {
+            table.insert(configuration.tokenizer.lowercase ? w.lowercased() : w)
+        }
+        return table
+    }
+
+    // MARK: - Fitting
+
+    /// Learns the vocabulary and idf from `documents` and returns the vectorizer with the documents'
+    /// TF-IDF matrix (one row per document, in order).
+    ///
+    /// - Throws: ``ConfigurationError`` for invalid settings, ``TrainingError/emptyVocabulary(documents:)``
+    ///   when no term survives pruning.
+    /// - Complexity: O(total bytes + terms · log terms).
+    public static func fit<C: Collection>(
+        _ documents: C, configuration: TFIDFConfiguration, progress: ((Int) -> Void)? = nil
+    ) throws -> (TFIDFVectorizer, CSRMatrix) where C.Element == String {
+        try configuration.validate()
+        var table = TermTable(capacity: 1 << 16)
+        var counter = TermCounter(configuration: configuration, stopWords: stopWordTable(configuration))
+        var rawOffsets = [0]
+        rawOffsets.reserveCapacity(documents.count + 1)
+        var rawIds: [Int32] = []
+        var rawCounts: [Int32] = []
+        var df: [Int32] = []
+        var total: [Int] = []
+        var n = 0
+        for document in documents {
+            var text = document
+            text.withUTF8 { bytes in
+                counter.count(bytes, lookup: { table.insert($0) }) { id, c in
+                    rawIds.append(id)
+                    rawCounts.append(c)
+                    let j = Int(id)
+                    if j >= df.count { df.append(0); total.append(0) }
+                    df[j] += 1
+                    total[j] += Int(c)
+                }
+            }
+            rawOffsets.append(rawIds.count)
+            n += 1
+            if n % 256 == 0 { progress?(n) }
+        }
+        progress?(n)
+
+        // Prune by document frequency, then by total count (maxFeatures).
+        let minDocs = configuration.minDF.documents(of: n)
+        let maxDocs = configuration.maxDF.documents(of: n)
+        guard maxDocs >= minDocs else {
+            throw ConfigurationError(parameter: "max-df", value: "\(configuration.maxDF)",
+                                     expected: "a bound of at least min-df (\(configuration.minDF)) documents")
+        }
+        var keep = (0..<table.count).filter { Double(df[$0]) >= minDocs && Double(df[$0]) <= maxDocs }
+        if let limit = configuration.maxFeatures, keep.count > limit {
+            table.sortByBytes(&keep) { total[$0] != total[$1] ? (total[$0] > total[$1] ? .before : .after) : .tie }
+            keep.removeSubrange(limit...)
+        }
+        guard !keep.isEmpty else {
+            throw TrainingError.emptyVocabulary(documents: n)
+        }
+        table.sortByBytes(&keep)
+
+        var vocabulary = TermTable(capacity: keep.count)
+        var newId = [Int32](repeating: -1, count: table.count)
+        var idf = [Double](repeating: 0, count: keep.count)
+        let nd = Double(n)
+        for (j, old) in keep.enumerated() {
+            _ = table.arena.withUnsafeBufferPointer { vocabulary.insert(UnsafeBufferPointer(rebasing: $0[table.range(old)])) }
+            newId[old] = Int32(j)
+            let d = Double(df[old])
+            idf[j] = configuration.smoothIDF ? log((1 + nd) / (1 + d)) + 1 : log(nd / d) + 1
+        }
+        let vectorizer = TFIDFVectorizer(configuration: configuration, vocabulary: vocabulary, idf: idf)
+
+        // Remap each raw row to the kept columns and weight it.
+        var offsets = [0]
+        offsets.reserveCapacity(n + 1)
+        var indices: [Int32] = []
+        var values: [Double] = []
+        var row: [(Int32, Int32)] = []
+        for i in 0..<n {
+            row.removeAll(keepingCapacity: true)
+            for e in rawOffsets[i]..<rawOffsets[i + 1] {
+                let j = newId[Int(rawIds[e])]
+                if j >= 0 { row.append((j, rawCounts[e])) }
+            }
+            row.sort { $0.0 < $1.0 }
+            vectorizer.appendWeighted(row, indices: &indices, values: &values)
+            offsets.append(indices.count)
+        }
+        let matrix = CSRMatrix(rows: n, columns: keep.count, rowOffsets: offsets, columnIndices: indices, values: values)
+        return (vectorizer, matrix)
+    }
+
+    /// Appends `tf · idf` for sorted (column, count) pairs, L2-normalised when configured.
+    func appendWeighted(_ row: [(Int32, Int32)], indices: inout [Int32], values: inout [Double]) {
+        let start = values.count
+        var sumSquares = 0.0
+        for (j, c) in row {
+            let tf = configuration.sublinearTF ? 1 + log(Double(c)) : Double(c)
+            let v = tf * idf[Int(j)]
+            indices.append(j)
+            values.append(v)
+            sumSquares += v * v
+        }
+        if configuration.normalize && sumSquares > 0 {
+            let inv = 1 / sumSquares.squareRoot()
+            for k in start..<values.count { values[k] *= inv }
+        }
+    }
+
+    // MARK: - Transforming
+
+    /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
+    public func transform(_ text: String) -> SparseVector {
+        var counter = TermCounter(configuration: configuration, stopWords: stopWordTable)
+        return transform(text, using: &counter)
+    }
+
+    func transform(_ text: String, using counter: inout TermCounter) -> SparseVector {
+        var row: [(Int32, Int32)] = []
+        var copy = text
+        copy.withUTF8 { bytes in
+            counter.count(bytes, lookup: { vocabulary.id(of: $0) }) { row.append(($0, $1)) }
+        }
+        var out = SparseVector()
+        out.indices.reserveCapacity(row.count)
+        out.values.reserveCapacity(row.count)
+        appendWeighted(row, indices: &out.indices, values: &out.values)
+        return out
+    }
+
+    /// The TF-IDF matrix of many texts, one row each, computed on up to `threads` threads.
+    public func transform(_ texts: [String], threads: Int = 1) -> CSRMatrix {
+        let blocks = ParallelBlocks(count: texts.count, threads: threads)
+        let parts = PartResults<SparseVector>(count: texts.count)
+        blocks.run { range in
+            var counter = TermCounter(configuration: self.configuration, stopWords: self.stopWordTable)
+            for i in range { parts.set(i, self.transform(texts[i], using: &counter)) }
+        }
+        var offsets = [0]
+        var indices: [Int32] = []
+        var values: [Double] = []
+        for v in parts.values {
+            indices.append(contentsOf: v.indices)
+            values.append(contentsOf: v.values)
+            offsets.append(indices.count)
+        }
+        return CSRMatrix(rows: texts.count, columns: featureCount, rowOffsets: offsets,
+                         columnIndices: indices, values: values)
+    }
+}
+
+/// Results written by index from concurrent blocks, each index by exactly one block.
+final class PartResults<T>: @unchecked Sendable {
+    private var storage: [T?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) { storage.withUnsafeMutableBufferPointer { $0[i] = value } }
+    var values: [T] { storage.compactMap { $0 } }
+}

@@ -1,0 +1,242 @@
+import Foundation
+
+/// The `.cdm` model file: data only, little-endian, versioned and checksummed. See `docs/model-format.md`.
+///
+///     offset  size        field
+///     0       8           signature "CDSKMODL"
+///     8       4           format version (UInt32), currently 1
+///     12      4           header length H (UInt32)
+///     16      H           header: JSON, UTF-8, keys sorted (settings, sections, counts, training report)
+///     …       0-7         zero padding to a multiple of 8
+///     …       8·V         vocabulary term ends (UInt64, cumulative byte offsets)
+///     …       B (+pad)    vocabulary bytes (UTF-8 terms back to back), zero padding to a multiple of 8
+///     …       8·V         idf (Float64)
+///     …       8·V·K       coefficients, feature-major (Float64)
+///     …       8·K         intercepts (Float64)
+///     end−8   8           checksum (UInt64) of every byte before it, see ``ModelFile/checksum(_:)``
+public enum ModelFile {
+    public static let signature = Array("CDSKMODL".utf8)
+    public static let version: UInt32 = 1
+
+    /// The JSON header.
+    struct Header: Codable {
+        var format: String
+        var sections: [String]
+        var vocabularySize: Int
+        var vocabularyBytes: Int
+        var tfidf: TFIDFConfiguration
+        var regression: LogisticRegressionConfiguration
+        var training: TrainingReport
+    }
+
+    // MARK: - Writing
+
+    /// The file's bytes for `model`.
+    public static func encode(_ model: SectionClassifier) throws -> [UInt8] {
+        let vocabulary = model.vectorizer.vocabulary
+        let header = Header(format: "copydesk-section-classifier", sections: model.sections,
+                            vocabularySize: vocabulary.count, vocabularyBytes: vocabulary.arena.count,
+                            tfidf: model.vectorizer.configuration, regression: model.regression,
+                            training: model.report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + json.count + vocabulary.arena.count
+                            + 8 * (2 * vocabulary.count + model.coefficients.count + model.intercepts.count))
+        out += signature
+        append(version, to: &out)
+        append(UInt32(json.count), to: &out)
+        out += json
+        pad(&out)
+        for end in vocabulary.ends { append(UInt64(end), to: &out) }
+        out += vocabulary.arena
+        pad(&out)
+        for v in model.vectorizer.idf { append(v.bitPattern, to: &out) }
+        for v in model.coefficients { append(v.bitPattern, to: &out) }
+        for v in model.intercepts { append(v.bitPattern, to: &out) }
+        append(checksum(out[...]), to: &out)
+        return out
+    }
+
+    /// Writes `model` to `path` atomically: a temporary file in the same folder, flushed, then renamed
+    /// over the target, so readers see the old file or the new one, never a part.
+    public static func write(_ model: SectionClassifier, to path: String) throws {
+        let bytes = try encode(model)
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    // MARK: - Reading
+
+    public static func read(from path: String) throws -> SectionClassifier {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw ModelFileError.unreadable(path: path, reason: FileErrors.reason(error, path: path))
+        }
+        return try data.withUnsafeBytes { try decode(UnsafeRawBufferPointer($0), path: path) }
+    }
+
+    /// Parses and checks a model file's bytes; `path` is used in error messages only.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> SectionClassifier {
+        var reader = ByteReader(bytes: bytes, path: path)
+        guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { throw ModelFileError.notAModel(path: path) }
+        reader.offset = 8
+        guard bytes.count >= 16 else { throw ModelFileError.truncated(path: path, expectedBytes: 16, actualBytes: bytes.count) }
+        let found = try reader.uint32()
+        guard found == version else {
+            throw ModelFileError.unsupportedVersion(path: path, found: found, supported: version)
+        }
+        let headerLength = Int(try reader.uint32())
+        let headerBytes = try reader.bytes(headerLength)
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(headerBytes))
+        } catch {
+            // A cut inside the header reads as malformed JSON; report the truncation when that is the cause.
+            try checkChecksum(bytes, path: path)
+            throw ModelFileError.malformed(path: path, reason: "header is not valid JSON")
+        }
+        let v = header.vocabularySize, k = header.sections.count
+        guard v >= 1, k >= 2, header.vocabularyBytes >= v, v <= Int(Int32.max),
+              v.multipliedReportingOverflow(by: k).overflow == false,
+              header.training.features == v else {
+            throw ModelFileError.malformed(path: path, reason: "inconsistent sizes in header")
+        }
+        let expected = padded(16 + headerLength) + 8 * v + padded(header.vocabularyBytes) + 8 * (v + v * k + k) + 8
+        guard bytes.count >= expected else {
+            throw ModelFileError.truncated(path: path, expectedBytes: expected, actualBytes: bytes.count)
+        }
+        guard bytes.count == expected else {
+            throw ModelFileError.malformed(path: path, reason: "\(bytes.count - expected) unexpected bytes after the model")
+        }
+        try checkChecksum(bytes, path: path)
+
+        reader.offset = padded(16 + headerLength)
+        var ends = [Int](repeating: 0, count: v)
+        var previous = 0
+        for i in 0..<v {
+            let e = Int(truncatingIfNeeded: try reader.uint64())
+            guard e > previous, e <= header.vocabularyBytes else {
+                throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+            }
+            ends[i] = e
+            previous = e
+        }
+        guard previous == header.vocabularyBytes else {
+            throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
+        }
+        let arena = Array(try reader.bytes(header.vocabularyBytes))
+        reader.offset = padded(reader.offset)
+        let idf = try reader.doubles(v)
+        let coefficients = try reader.doubles(v * k)
+        let intercepts = try reader.doubles(k)
+        guard idf.allSatisfy({ $0.isFinite && $0 > 0 }), coefficients.allSatisfy(\.isFinite),
+              intercepts.allSatisfy(\.isFinite) else {
+            throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
+        }
+        let vocabulary = TermTable(arena: arena, ends: ends)
+        guard vocabulary.count == v else {
+            throw ModelFileError.malformed(path: path, reason: "duplicate vocabulary terms")
+        }
+        let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf)
+        return SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
+                                 coefficients: coefficients, intercepts: intercepts, report: header.training)
+    }
+
+    private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, path: String) throws {
+        guard bytes.count >= 24 else {
+            throw ModelFileError.truncated(path: path, expectedBytes: 24, actualBytes: bytes.count)
+        }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])
+        var stored: UInt64 = 0
+        for i in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + i]) << (8 * UInt64(i)) }
+        guard checksum(body) == stored else { throw ModelFileError.checksumMismatch(path: path) }
+    }
+
+    // MARK: - Checksum
+
+    /// A 64-bit checksum over 8-byte little-endian words (the tail zero-padded), four independent
+    /// multiply-rotate lanes combined at the end. Detects truncation, bit flips and splices; it is
+    /// not a cryptographic signature.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let p1: UInt64 = 0x9E37_79B1_85EB_CA87, p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (p1, p2, p1 ^ p2, p1 &* p2)
+        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            let x = (h ^ (w &* p2))
+            return ((x << 31) | (x >> 33)) &* p1
+        }
+        let words = bytes.count / 8
+        var i = 0
+        while i + 4 <= words {
+            lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian)
+            lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: 8 * i + 8, as: UInt64.self).littleEndian)
+            lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: 8 * i + 16, as: UInt64.self).littleEndian)
+            lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: 8 * i + 24, as: UInt64.self).littleEndian)
+            i += 4
+        }
+        var h = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
+        while i < words {
+            h = mix(h, bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian)
+            i += 1
+        }
+        var tail: UInt64 = 0
+        for (k, b) in bytes[(8 * words)...].enumerated() { tail |= UInt64(b) << (8 * UInt64(k)) }
+        h = mix(mix(h, tail), UInt64(bytes.count))
+        h ^= h >> 29
+        return h &* p2 ^ (h >> 32)
+    }
+
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+
+    // MARK: - Helpers
+
+    static func padded(_ n: Int) -> Int { (n + 7) & ~7 }
+
+    private static func pad(_ out: inout [UInt8]) {
+        while out.count % 8 != 0 { out.append(0) }
+    }
+
+    private static func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out += $0 }
+    }
+}
+
+/// Bounds-checked little-endian reads.
+private struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    let path: String
+    var offset = 0
+
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer.SubSequence {
+        guard n >= 0, offset + n <= bytes.count else {
+            throw ModelFileError.truncated(path: path, expectedBytes: offset + max(n, 0), actualBytes: bytes.count)
+        }
+        defer { offset += n }
+        return bytes[offset..<(offset + n)]
+    }
+
+    mutating func uint32() throws -> UInt32 {
+        let b = try bytes(4)
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex, as: UInt32.self))
+    }
+
+    mutating func uint64() throws -> UInt64 {
+        let b = try bytes(8)
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex, as: UInt64.self))
+    }
+
+    mutating func doubles(_ n: Int) throws -> [Double] {
+        let b = try bytes(8 * n)
+        return [Double](unsafeUninitializedCapacity: n) { buffer, count in
+            for i in 0..<n {
+                let bits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex + 8 * i, as: UInt64.self))
+                buffer[i] = Double(bitPattern: bits)
+            }
+            count = n
+        }
+    }
+}

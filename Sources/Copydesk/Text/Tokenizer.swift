@@ -1,0 +1,292 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How text becomes tokens. Training and prediction share one ``Tokenizer`` built from this value,
+/// which is stored in every model file.
+public struct TokenizerConfiguration: Sendable, Codable, Hashable {
+    /// Which characters make a token.
+    public enum Rule: String, Sendable, Codable, CaseIterable {
+        /// Copydesk's rule for news copy (the default): runs of Unicode letters, digits and combining
+        /// marks, joined across an apostrophe between letters (`don't`, `o'neill`; straight or curly),
+        /// a hyphen inside a word (`4-decade-old`), a `.` or `,` between digits (`3.5`, `1,200`) and
+        /// the dots of single-letter initialisms (`U.S.` → `u.s`). A possessive `'s` is dropped
+        /// (`Assad's` → `assad`). Links (`http://…`, `www.…`) and e-mail addresses are one token each,
+        /// or are dropped with ``Links/drop``.
+        case news
+        /// scikit-learn's default `token_pattern`, `(?u)\b\w\w+\b`: maximal runs of Unicode letters,
+        /// numbers and `_`, nothing joined. With this rule Copydesk's TF-IDF values equal
+        /// `TfidfVectorizer`'s (one intended difference: scikit-learn lowercases the whole text before
+        /// matching, Copydesk each token after; they differ only for the few letters whose lowercase
+        /// form gains a combining mark, such as `İ`).
+        case scikitLearn = "scikit-learn"
+    }
+
+    /// What happens to links and e-mail addresses under the ``Rule/news`` rule.
+    public enum Links: String, Sendable, Codable, CaseIterable {
+        case keep, drop
+    }
+
+    public var rule: Rule
+    public var lowercase: Bool
+    public var links: Links
+    /// Shorter tokens (counted in Unicode scalars) are dropped; 2 matches scikit-learn.
+    public var minimumLength: Int
+
+    public init(rule: Rule = .news, lowercase: Bool = true, links: Links = .keep, minimumLength: Int = 2) {
+        self.rule = rule
+        self.lowercase = lowercase
+        self.links = links
+        self.minimumLength = minimumLength
+    }
+}
+
+/// Tokens of one text, stored back to back in one byte buffer so that no `String` is made per token.
+public struct TokenList: Sendable {
+    /// Token bytes (normalised UTF-8), concatenated.
+    public var bytes: [UInt8] = []
+    /// `ends[i]` is one past the last byte of token `i`.
+    public var ends: [Int] = []
+
+    public init() {}
+
+    public var count: Int { ends.count }
+
+    /// The byte range of token `i` within ``bytes``.
+    @inlinable
+    public func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    public func string(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
+    public var strings: [String] { (0..<count).map(string) }
+}
+
+/// A tokenizer over UTF-8 bytes (not `Character`s). Invalid UTF-8 is skipped byte by byte.
+///
+/// - Complexity: O(n) in the number of bytes; links and e-mails add one look-ahead over the same bytes.
+public struct Tokenizer: Sendable {
+    public let configuration: TokenizerConfiguration
+
+    public init(_ configuration: TokenizerConfiguration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// The tokens of `text` as strings (convenient, allocates; hot paths use ``tokenize(_:into:)``).
+    public func tokens(_ text: String) -> [String] {
+        var list = TokenList()
+        var copy = text
+        copy.withUTF8 { tokenize($0, into: &list) }
+        return list.strings
+    }
+
+    /// Appends the tokens of `text` to `tokens`.
+    public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenList) {
+        guard let base = text.baseAddress, text.count > 0 else { return }
+        switch configuration.rule {
+        case .news: scanNews(base, text.count, &tokens)
+        case .scikitLearn: scanScikitLearn(base, text.count, &tokens)
+        }
+    }
+
+    // MARK: - Character classes
+
+    @usableFromInline
+    enum CharClass: UInt8 { case other, letter, digit, mark, underscore }
+
+    @inline(__always)
+    static func classify(_ s: Unicode.Scalar) -> CharClass {
+        let v = s.value
+        if v < 0x80 {
+            switch v {
+            case 0x61...0x7A, 0x41...0x5A: return .letter
+            case 0x30...0x39: return .digit
+            case 0x5F: return .underscore
+            default: return .other
+            }
+        }
+        let p = s.properties
+        switch p.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            return .letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            return .digit
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return .mark
+        default:
+            // Python's str.isalnum() also accepts a few symbols with a numeric value (e.g. CJK numerals).
+            return p.numericType != nil ? .digit : .other
+        }
+    }
+
+    /// Appends `scalar`, lowercased when configured, and returns nothing; ASCII stays on a fast path.
+    @inline(__always)
+    func appendNormalised(_ scalar: Unicode.Scalar, _ out: inout [UInt8]) {
+        let v = scalar.value
+        if v < 0x80 {
+            let b = UInt8(v)
+            out.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+        } else if configuration.lowercase && scalar.properties.changesWhenLowercased {
+            out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+        } else {
+            UTF8Scalars.append(scalar, to: &out)
+        }
+    }
+
+    @inline(__always)
+    func commit(_ tokens: inout TokenList, start: Int, scalars: Int) {
+        if scalars >= configuration.minimumLength && tokens.bytes.count > start {
+            tokens.ends.append(tokens.bytes.count)
+        } else {
+            tokens.bytes.removeSubrange(start...)
+        }
+    }
+
+    // MARK: - scikit-learn rule
+
+    func scanScikitLearn(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenList) {
+        var i = 0
+        var start = -1, scalars = 0
+        while i < n {
+            let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
+            let cls = s.map(Tokenizer.classify) ?? .other
+            if cls == .letter || cls == .digit || cls == .underscore, let s {
+                if start < 0 { start = tokens.bytes.count; scalars = 0 }
+                appendNormalised(s, &tokens.bytes)
+                scalars += 1
+            } else if start >= 0 {
+                commit(&tokens, start: start, scalars: scalars)
+                start = -1
+            }
+            i += len
+        }
+        if start >= 0 { commit(&tokens, start: start, scalars: scalars) }
+    }
+
+    // MARK: - news rule
+
+    func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenList) {
+        let mayHaveEmail = memchr(p, 0x40, n) != nil
+        var i = 0
+        while i < n {
+            let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
+            guard let s else { i += len; continue }
+            let cls = Tokenizer.classify(s)
+            guard cls == .letter || cls == .digit else { i += len; continue }
+            if let end = Tokenizer.linkEnd(p, i, n, emails: mayHaveEmail) {
+                if configuration.links == .keep {
+                    let start = tokens.bytes.count
+                    for k in i..<end {
+                        let b = p[k]
+                        tokens.bytes.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+                    }
+                    commit(&tokens, start: start, scalars: end - i)
+                }
+                i = end
+                continue
+            }
+            i = scanWord(p, i, n, &tokens)
+        }
+    }
+
+    /// Scans one word starting at `i` (a letter or digit), appends it if long enough, returns the end.
+    @inline(__always)
+    func scanWord(_ p: UnsafePointer<UInt8>, _ i0: Int, _ n: Int, _ tokens: inout TokenList) -> Int {
+        let start = tokens.bytes.count
+        var i = i0
+        var scalars = 0
+        var segmentLength = 0
+        var last: CharClass = .other
+        while i < n {
+            let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
+            guard let s else { break }
+            let cls = Tokenizer.classify(s)
+            if cls == .letter || cls == .digit || (cls == .mark && scalars > 0) {
+                appendNormalised(s, &tokens.bytes)
+                scalars += 1
+                if cls != .mark { segmentLength += 1; last = cls }
+                i += len
+                continue
+            }
+            // A connector joins only when a word character follows it.
+            let next = i + len < n ? UTF8Scalars.decode(p, at: i + len, count: n) : (nil, 1)
+            guard let after = next.0 else { break }
+            let afterClass = Tokenizer.classify(after)
+            guard afterClass == .letter || afterClass == .digit else { break }
+            var joiner: UInt8 = 0
+            switch s.value {
+            case 0x27, 0x2019, 0x02BC:  // apostrophes, straight and curly
+                if last == .letter && afterClass == .letter { joiner = 0x27 }
+            case 0x2D, 0x2010, 0x2011:  // hyphens
+                joiner = 0x2D
+            case 0x2E, 0x2C:  // . and , inside numbers
+                if last == .digit && afterClass == .digit {
+                    joiner = UInt8(s.value)
+                } else if s.value == 0x2E && last == .letter && segmentLength == 1 && afterClass == .letter {
+                    // Initialisms: a single letter, a dot, a single letter (U.S., a.m., U.N.).
+                    let k = i + len + next.1
+                    let third = k < n ? UTF8Scalars.decode(p, at: k, count: n).0 : nil
+                    let thirdClass = third.map(Tokenizer.classify) ?? .other
+                    if thirdClass != .letter && thirdClass != .digit { joiner = 0x2E }
+                }
+            default:
+                break
+            }
+            if joiner == 0 { break }
+            tokens.bytes.append(joiner)
+            segmentLength = 0
+            i += len
+        }
+        // Drop a possessive 's (after an apostrophe join).
+        let b = tokens.bytes.count
+        if b - start >= 3 && tokens.bytes[b - 2] == 0x27 && tokens.bytes[b - 1] == 0x73 {
+            tokens.bytes.removeLast(2)
+            scalars -= 1
+        }
+        commit(&tokens, start: start, scalars: scalars)
+        return i
+    }
+
+    /// If a link (`http://`, `https://`, `www.`) or, when `emails`, an e-mail address starts at `i`,
+    /// the index one past its end; otherwise nil.
+    static func linkEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, emails: Bool) -> Int? {
+        @inline(__always) func lower(_ k: Int) -> UInt8 { p[k] | 0x20 }
+        @inline(__always) func has(_ prefix: StaticString) -> Bool {
+            let m = prefix.utf8CodeUnitCount
+            guard i + m <= n else { return false }
+            let q = prefix.utf8Start
+            for k in 0..<m where lower(i + k) != q[k] { return false }
+            return true
+        }
+        let first = lower(i)
+        if first == 0x68 && (has("http://") || has("https://")) || first == 0x77 && has("www.") {
+            var j = i
+            while j < n, p[j] > 0x20, p[j] != 0x3C, p[j] != 0x3E, p[j] != 0x22 { j += 1 }
+            while j > i, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x27].contains(p[j - 1]) { j -= 1 }
+            return j
+        }
+        guard emails else { return nil }
+        @inline(__always) func isLocal(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+                || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
+        }
+        var j = i
+        while j < n, isLocal(p[j]) { j += 1 }
+        guard j < n, p[j] == 0x40, j > i else { return nil }
+        var k = j + 1
+        var dots = 0
+        while k < n {
+            let b = p[k]
+            if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D { k += 1 }
+            else if b == 0x2E && k + 1 < n && p[k + 1] != 0x2E && k > j + 1 { dots += 1; k += 1 }
+            else { break }
+        }
+        while k > j + 1, p[k - 1] == 0x2E || p[k - 1] == 0x2D { if p[k - 1] == 0x2E { dots -= 1 }; k -= 1 }
+        return dots > 0 ? k : nil
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Copydesk
+import Foundation
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Classify articles: plain text files (or stdin), or a JSONL stream.")
+
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
+
+    @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
+    var model: String?
+
+    @Argument(help: "Article files; '-' or nothing reads standard input.")
+    var files: [String] = []
+
+    @Option(help: "Input format: text (one article per file) or jsonl (one article per line).")
+    var format: InputFormat = .text
+
+    @Option(help: "How many sections to list (default: 3 in text output, all in JSON).")
+    var top: Int?
+
+    @Option(help: "List the N terms that contributed most to the chosen section.")
+    var explain = 0
+
+    @Flag(help: "One JSON object per article (JSONL).")
+    var json = false
+
+    @Option(help: "Refuse articles larger than this many bytes.")
+    var maxBytes = TextInput.defaultMaxBytes
+
+    @Flag(help: "Replace invalid UTF-8 instead of refusing the article.")
+    var lossy = false
+
+    func validate() throws {
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if explain < 0 { throw ValidationError("--explain must be 0 or more") }
+        if maxBytes < 1 { throw ValidationError("--max-bytes must be positive") }
+    }
+
+    func run() throws {
+        try Failure.guarded {
+            let path = ModelLocator.resolve(model)
+            let classifier = try ModelFile.read(from: path)
+            let inputs = files.isEmpty ? ["-"] : files
+            var failures = 0
+            for input in inputs {
+                switch format {
+                case .text:
+                    do {
+                        let text = try TextInput.read(input, maxBytes: maxBytes, lossy: lossy)
+                        emit(classifier.classify(text, explain: explain), id: input == "-" ? "<stdin>" : input, classifier)
+                    } catch let error as InputError {
+                        Terminal.error("\(error)")
+                        failures += 1
+                    }
+                case .jsonl:
+                    let reader = try JSONLinesReader(path: input)
+                    while let article = try reader.next() {
+                        if article.classifierInput.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                            failures += 1
+                            emitError(id: article.id, message: "\(reader.path):\(reader.line): the article is empty")
+                            continue
+                        }
+                        emit(classifier.classify(article.classifierInput, explain: explain), id: article.id, classifier)
+                    }
+                }
+            }
+            if failures > 0 {
+                throw ExitCode(Failure.badInput)
+            }
+        }
+    }
+
+    private func emit(_ p: Prediction, id: String, _ classifier: SectionClassifier) {
+        if json || format == .jsonl {
+            let shown = p.probabilities.prefix(top ?? p.probabilities.count)
+            var object: [String: Any] = [
+                "id": id, "label": p.section,
+                "probabilities": Dictionary(uniqueKeysWithValues: shown.map { ($0.section, JSONOutput.rounded($0.probability)) }),
+            ]
+            if explain > 0 {
+                object["explanation"] = p.explanation.map {
+                    ["term": $0.term, "tfidf": JSONOutput.rounded($0.tfidf), "weight": JSONOutput.rounded($0.weight),
+                     "contribution": JSONOutput.rounded($0.contribution)] as [String: Any]
+                }
+            }
+            JSONOutput.printLine(object)
+            return
+        }
+        let shown = p.probabilities.prefix(top ?? 3)
+        print("\(id): \(p.section) (\(String(format: "%.1f%%", 100 * p.probabilities[0].probability)))")
+        if shown.count > 1 {
+            print("  " + shown.map { "\($0.section) \(String(format: "%.1f%%", 100 * $0.probability))" }.joined(separator: " · "))
+        }
+        if explain > 0 {
+            print("  why \(p.section): " + (p.explanation.isEmpty ? "(no known term supports it; intercept only)" : ""))
+            for t in p.explanation {
+                print("    \(t.term.padding(toLength: 24, withPad: " ", startingAt: 0)) "
+                      + String(format: "%+.3f  (tf-idf %.3f × weight %+.2f)", t.contribution, t.tfidf, t.weight))
+            }
+        }
+    }
+
+    private func emitError(id: String, message: String) {
+        Terminal.error(message)
+        JSONOutput.printLine(["id": id, "error": message])
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Copydesk
+
+@main
+struct CopydeskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copydesk",
+        abstract: "Route news articles to sections and explain why.",
+        discussion: """
+            Exit codes: 0 ok, 64 usage error, 65 bad input (article or corpus), \
+            66 bad model file, 74 I/O failure, 70 internal error.
+            """,
+        version: "0.1.0",
+        subcommands: [Train.self, Classify.self, Evaluate.self, CrossValidate.self, Inspect.self]
+    )
+}

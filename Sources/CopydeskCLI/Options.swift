@@ -1,0 +1,126 @@
+import ArgumentParser
+import Copydesk
+import Foundation
+
+extension CorpusFormat: ExpressibleByArgument {}
+extension LogisticRegressionConfiguration.ClassWeight: ExpressibleByArgument {}
+extension TokenizerConfiguration.Rule: ExpressibleByArgument {}
+
+/// Where a corpus is and how to read it.
+struct CorpusOptions: ParsableArguments {
+    @Option(help: "Corpus: a .jsonl file, a .csv file, or a directory with one folder per section.")
+    var corpus: String
+
+    @Option(help: "Corpus format (default: from the path).")
+    var format: CorpusFormat?
+
+    @Option(help: "CSV column holding the article text (name or 1-based number).")
+    var textColumn = "text"
+
+    @Option(help: "CSV column holding the section label.")
+    var labelColumn = "label"
+
+    @Option(help: "CSV column holding the headline, if any.")
+    var titleColumn = "title"
+
+    @Option(help: "CSV column holding the article id, if any.")
+    var idColumn = "id"
+
+    func readLabeled() throws -> [Article] {
+        var columns = CSVColumns()
+        columns.text = textColumn
+        columns.label = labelColumn
+        columns.title = titleColumn
+        columns.id = idColumn
+        return try CorpusReader.readLabeled(corpus, format: format, csvColumns: columns)
+    }
+}
+
+/// Settings shared by `train` and `cross-validate`.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "N-gram lengths, e.g. 1-2 for unigrams and bigrams, 1 for unigrams.")
+    var ngrams = "1-2"
+
+    @Option(help: "Drop terms in fewer documents: a count (2) or a fraction (0.01).")
+    var minDf = "2"
+
+    @Option(help: "Drop terms in more documents: a count or a fraction (1.0 keeps all).")
+    var maxDf = "1.0"
+
+    @Option(help: "Keep only the N most frequent terms.")
+    var maxFeatures: Int?
+
+    @Option(name: .customLong("stop-words"), help: "Stop words: 'english' (built in) or a file with one word per line.")
+    var stopWords: String?
+
+    @Flag(inversion: .prefixedNo, help: "Use 1 + ln(count) as term frequency.")
+    var sublinearTf = true
+
+    @Option(help: "Token rule: news (Copydesk's) or scikit-learn (TfidfVectorizer's default).")
+    var tokenizer: TokenizerConfiguration.Rule = .news
+
+    @Option(name: .customLong("c"), help: "Inverse regularisation strength (scikit-learn's C).")
+    var c = 10.0
+
+    @Option(help: "Class weights: none, or balanced (n / (K · n_section)).")
+    var classWeight: LogisticRegressionConfiguration.ClassWeight = .none
+
+    @Option(help: "Maximum L-BFGS iterations.")
+    var maxIterations = 500
+
+    @Option(help: "Stop when the largest gradient component is below this.")
+    var tolerance = 1e-4
+
+    @Option(help: "Threads for the data passes (the model does not depend on it).")
+    var threads = 2
+
+    func configurations() throws -> (TFIDFConfiguration, LogisticRegressionConfiguration) {
+        let parts = ngrams.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), let low = parts.first ?? nil, let high = parts.last ?? nil, low <= high else {
+            throw ValidationError("--ngrams '\(ngrams)': expected N or N-M with N ≤ M, such as 1-2")
+        }
+        guard let minDF = DocumentFrequencyBound(minDf) else {
+            throw ValidationError("--min-df '\(minDf)': expected a count such as 2 or a fraction such as 0.01")
+        }
+        guard let maxDF = DocumentFrequencyBound(maxDf) else {
+            throw ValidationError("--max-df '\(maxDf)': expected a count or a fraction such as 0.9")
+        }
+        var stop: [String] = []
+        if let stopWords {
+            if stopWords == "english" { stop = StopWords.english }
+            else {
+                guard let text = try? String(contentsOfFile: stopWords, encoding: .utf8) else {
+                    throw ValidationError("--stop-words '\(stopWords)': not 'english' and not a readable UTF-8 file")
+                }
+                stop = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+        }
+        let tfidf = TFIDFConfiguration(tokenizer: .init(rule: tokenizer), ngrams: low...high, minDF: minDF, maxDF: maxDF,
+                                       maxFeatures: maxFeatures, sublinearTF: sublinearTf, stopWords: stop)
+        let regression = LogisticRegressionConfiguration(c: c, classWeight: classWeight, maxIterations: maxIterations,
+                                                         tolerance: tolerance, threads: threads)
+        try tfidf.validate()
+        try regression.validate()
+        return (tfidf, regression)
+    }
+}
+
+/// Finds the model: `--model`, else `$COPYDESK_MODEL`, else `models/sections.cdm` in the current
+/// folder or beside the executable's checkout.
+enum ModelLocator {
+    static let defaultRelativePath = "models/sections.cdm"
+
+    static func resolve(_ explicit: String?) -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["COPYDESK_MODEL"], !env.isEmpty { return env }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: defaultRelativePath) { return defaultRelativePath }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = folder.appendingPathComponent(defaultRelativePath).path
+            if fm.fileExists(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return defaultRelativePath
+    }
+}
