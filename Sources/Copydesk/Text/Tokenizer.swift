@@ -172,13 +172,19 @@ public struct Tokenizer: Sendable {
 
     func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenList) {
         let mayHaveEmail = memchr(p, 0x40, n) != nil
+        // End of the last local-part run known not to end in "@", so each byte is looked at once.
+        var noEmailBefore = 0
         var i = 0
         while i < n {
             let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
             guard let s else { i += len; continue }
             let cls = Tokenizer.classify(s)
             guard cls == .letter || cls == .digit else { i += len; continue }
-            if let end = Tokenizer.linkEnd(p, i, n, emails: mayHaveEmail) {
+            var end = Tokenizer.linkEnd(p, i, n)
+            if end == nil && mayHaveEmail && i >= noEmailBefore {
+                end = Tokenizer.emailEnd(p, i, n, runEnd: &noEmailBefore)
+            }
+            if let end {
                 if configuration.links == .keep {
                     let start = tokens.bytes.count
                     for k in i..<end {
@@ -252,41 +258,42 @@ public struct Tokenizer: Sendable {
         return i
     }
 
-    /// If a link (`http://`, `https://`, `www.`) or, when `emails`, an e-mail address starts at `i`,
-    /// the index one past its end; otherwise nil.
-    static func linkEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, emails: Bool) -> Int? {
-        @inline(__always) func lower(_ k: Int) -> UInt8 { p[k] | 0x20 }
+    /// If a link (`http://`, `https://`, `www.`) starts at `i`, the index one past its end.
+    static func linkEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
         @inline(__always) func has(_ prefix: StaticString) -> Bool {
             let m = prefix.utf8CodeUnitCount
             guard i + m <= n else { return false }
             let q = prefix.utf8Start
-            for k in 0..<m where lower(i + k) != q[k] { return false }
+            for k in 0..<m where p[i + k] | 0x20 != q[k] { return false }
             return true
         }
-        let first = lower(i)
-        if first == 0x68 && (has("http://") || has("https://")) || first == 0x77 && has("www.") {
-            var j = i
-            while j < n, p[j] > 0x20, p[j] != 0x3C, p[j] != 0x3E, p[j] != 0x22 { j += 1 }
-            while j > i, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x27].contains(p[j - 1]) { j -= 1 }
-            return j
-        }
-        guard emails else { return nil }
-        @inline(__always) func isLocal(_ b: UInt8) -> Bool {
+        let first = p[i] | 0x20
+        guard first == 0x68 && (has("http://") || has("https://")) || first == 0x77 && has("www.") else { return nil }
+        var j = i
+        while j < n, p[j] > 0x20, p[j] != 0x3C, p[j] != 0x3E, p[j] != 0x22 { j += 1 }
+        while j > i, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x27].contains(p[j - 1]) { j -= 1 }
+        return j
+    }
+
+    /// If an e-mail address starts at `i`, the index one past its end. Otherwise nil, and `runEnd` is
+    /// set past the local-part characters scanned, none of which can start an address either.
+    static func emailEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, runEnd: inout Int) -> Int? {
+        @inline(__always) func isAlnum(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
-                || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
         }
         var j = i
-        while j < n, isLocal(p[j]) { j += 1 }
-        guard j < n, p[j] == 0x40, j > i else { return nil }
+        while j < n, isAlnum(p[j]) || p[j] == 0x2E || p[j] == 0x5F || p[j] == 0x25 || p[j] == 0x2B || p[j] == 0x2D { j += 1 }
+        guard j < n, p[j] == 0x40, j > i else { runEnd = j; return nil }
         var k = j + 1
-        var dots = 0
+        var lastDot = -1
         while k < n {
             let b = p[k]
-            if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D { k += 1 }
-            else if b == 0x2E && k + 1 < n && p[k + 1] != 0x2E && k > j + 1 { dots += 1; k += 1 }
+            if isAlnum(b) || b == 0x2D { k += 1 }
+            else if b == 0x2E && k > j + 1 && p[k - 1] != 0x2E { lastDot = k; k += 1 }
             else { break }
         }
-        while k > j + 1, p[k - 1] == 0x2E || p[k - 1] == 0x2D { if p[k - 1] == 0x2E { dots -= 1 }; k -= 1 }
-        return dots > 0 ? k : nil
+        while k > j + 1, p[k - 1] == 0x2E || p[k - 1] == 0x2D { k -= 1 }
+        guard lastDot > j + 1, lastDot < k - 1 else { runEnd = j; return nil }
+        return k
     }
 }

@@ -1,0 +1,78 @@
+import Testing
+@testable import Copydesk
+
+@Suite struct TokenizerTests {
+    static let news: [(String, [String])] = [
+        ("The Gulls won 3-1 on Saturday.", ["the", "gulls", "won", "3-1", "on", "saturday"]),
+        ("Don’t panic, O'Neill said.", ["don't", "panic", "o'neill", "said"]),
+        ("Assad’s regime and the Gulls' coach", ["assad", "regime", "and", "the", "gulls", "coach"]),
+        ("a 4-decade-old regime", ["4-decade-old", "regime"]),
+        ("Profits rose 4.5% to $1,200.50 million", ["profits", "rose", "4.5", "to", "1,200.50", "million"]),
+        ("U.S. and U.N. officials met at 9 a.m. today", ["u.s", "and", "u.n", "officials", "met", "at", "a.m", "today"]),
+        ("Ph.D. students", ["ph", "students"]),
+        ("“Quoted,” she said. 'Single quotes' too", ["quoted", "she", "said", "single", "quotes", "too"]),
+        ("Visit https://example.org/news?id=3, or www.herald.test.", ["visit", "https://example.org/news?id=3", "or", "www.herald.test"]),
+        ("Mail tips@herald.test or j.smith@news.example.com today", ["mail", "tips@herald.test", "or", "j.smith@news.example.com", "today"]),
+        ("QUÉBEC’S Premier Ödön Straße", ["québec", "premier", "ödön", "straße"]),
+        ("Москва и Київ", ["москва", "київ"]),
+        ("東京 2020", ["東京", "2020"]),
+        ("well--known -- dashes — and – ranges", ["well", "known", "dashes", "and", "ranges"]),
+        ("end-of-line- hyphen -start", ["end-of-line", "hyphen", "start"]),
+        ("I a x", []),
+        ("", []),
+        ("snake_case words", ["snake", "case", "words"]),
+        ("café naïve (combining: cafe\u{301})", ["café", "naïve", "combining", "cafe\u{301}"]),
+    ]
+
+    @Test(arguments: news)
+    func newsRule(text: String, expected: [String]) {
+        #expect(Tokenizer().tokens(text) == expected)
+    }
+
+    static let sklearn: [(String, [String])] = [
+        ("The Gulls won 3-1 on Saturday.", ["the", "gulls", "won", "on", "saturday"]),
+        ("Don’t panic, O'Neill's snake_case", ["don", "panic", "neill", "snake_case"]),
+        ("U.S. 4.5% $1,200", ["200"]),
+        ("QUÉBEC Ödön", ["québec", "ödön"]),
+    ]
+
+    @Test(arguments: sklearn)
+    func scikitLearnRule(text: String, expected: [String]) {
+        #expect(Tokenizer(.init(rule: .scikitLearn)).tokens(text) == expected)
+    }
+
+    @Test func linksCanBeDropped() {
+        let t = Tokenizer(.init(links: .drop))
+        #expect(t.tokens("see https://x.test/a and mail a.b@c.test now") == ["see", "and", "mail", "now"])
+    }
+
+    @Test func lowercasingCanBeTurnedOff() {
+        #expect(Tokenizer(.init(lowercase: false)).tokens("NATO Summit") == ["NATO", "Summit"])
+    }
+
+    @Test func invalidUTF8IsSkippedNotFatal() {
+        let bytes: [UInt8] = Array("bad ".utf8) + [0xFF, 0xC3, 0x28, 0xE2, 0x82] + Array(" bytes here".utf8)
+        var list = TokenList()
+        bytes.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: &list) }
+        #expect(list.strings == ["bad", "bytes", "here"])
+    }
+
+    @Test func pathologicalInputsStayLinear() {
+        // Long runs that exercise the look-aheads; they must finish and produce sane tokens.
+        let dots = String(repeating: "a.", count: 20_000)
+        #expect(Tokenizer().tokens(dots).count == 1)
+        let at = String(repeating: "x@", count: 20_000)
+        #expect(Tokenizer().tokens(at).isEmpty)
+        let word = String(repeating: "z", count: 100_000)
+        #expect(Tokenizer().tokens(word) == [word])
+    }
+}
+
+extension TokenizerTests {
+    /// Regression: an e-mail look-ahead restarted at every token of a long dotted run was quadratic.
+    @Test(.timeLimit(.minutes(1)))
+    func emailLookAheadIsLinear() {
+        let text = String(repeating: "ab.", count: 200_000) + " x@"
+        #expect(Tokenizer().tokens(text).count == 200_000)
+    }
+}
