@@ -131,8 +131,15 @@ public enum CorpusReader {
             out.append(Article(id: field(idIndex) ?? "\(record)", label: field(labelIndex), title: field(titleIndex),
                                text: text, summary: field(summaryIndex)))
         }
-        if reader.error != nil {
-            throw CorpusError.malformedRecord(file: path, line: record + 1, reason: "invalid UTF-8 or unreadable data")
+        switch reader.error as? CSVError {
+        case .unicodeDecoding?:
+            throw CorpusError.malformedRecord(file: path, line: record + 1, reason: "not valid UTF-8")
+        case .streamErrorHasOccurred?:
+            throw CorpusError.unreadable(path: path, reason: "read failed")
+        default:
+            // On Linux the stream reports bytes available at its end, so CSV.swift's last read
+            // fails with cannotReadFile after the final record: that is the end of the file.
+            break
         }
         return out
     }

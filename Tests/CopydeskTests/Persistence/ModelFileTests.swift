@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import Copydesk
+
+@Suite struct ModelFileTests {
+    static func trainSmall(threads: Int = 2) throws -> SectionClassifier {
+        let reference = try SklearnReference.load()
+        return try SectionClassifier.train(reference.documents.map { LabeledText(text: $0.text, label: $0.label) },
+                                           tfidf: .init(minDF: .count(1)), regression: .init(threads: threads))
+    }
+
+    @Test func saveLoadPredictIsIdentical() throws {
+        let model = try Self.trainSmall()
+        let dir = try TestPaths.temporaryDirectory()
+        let path = dir.appendingPathComponent("m.cdm").path
+        try ModelFile.write(model, to: path)
+        let loaded = try ModelFile.read(from: path)
+        #expect(loaded.sections == model.sections)
+        #expect(loaded.coefficients == model.coefficients && loaded.intercepts == model.intercepts)
+        #expect(loaded.vectorizer.idf == model.vectorizer.idf)
+        #expect(loaded.report == model.report)
+        for text in ["The striker scored", "Bank profits fell", "museum painters", "nothing known here"] {
+            #expect(loaded.classify(text, explain: 3).probabilities == model.classify(text, explain: 3).probabilities)
+        }
+        #expect(try ModelFile.encode(loaded) == ModelFile.encode(model))
+        // No temporary files left beside the model.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.cdm"])
+    }
+
+    @Test func trainingIsDeterministicToTheByteWhateverTheThreadCount() throws {
+        let a = try ModelFile.encode(Self.trainSmall(threads: 1))
+        let b = try ModelFile.encode(Self.trainSmall(threads: 2))
+        let c = try ModelFile.encode(Self.trainSmall(threads: 2))
+        #expect(a == b && b == c)
+    }
+
+    func decode(_ bytes: [UInt8]) throws -> SectionClassifier {
+        try bytes.withUnsafeBytes { try ModelFile.decode($0, path: "test.cdm") }
+    }
+
+    @Test func everyTruncationIsRefused() throws {
+        let bytes = try ModelFile.encode(Self.trainSmall())
+        // Every offset near the ends and a stride through the middle.
+        let offsets = Array(0..<min(300, bytes.count)) + Array(stride(from: 300, to: bytes.count, by: 97))
+            + Array(max(0, bytes.count - 64)..<bytes.count)
+        for cut in offsets {
+            #expect(throws: ModelFileError.self, "cut at \(cut)") { _ = try decode(Array(bytes[0..<cut])) }
+        }
+        #expect(throws: Never.self) { _ = try decode(bytes) }
+    }
+
+    @Test func bitFlipsAreRefused() throws {
+        let bytes = try ModelFile.encode(Self.trainSmall())
+        var g = SplitMix64(seed: 77)
+        for _ in 0..<300 {
+            var copy = bytes
+            let i = Int.random(in: 0..<copy.count, using: &g)
+            copy[i] ^= UInt8(1 << Int.random(in: 0..<8, using: &g))
+            #expect(throws: ModelFileError.self, "flip at \(i)") { _ = try decode(copy) }
+        }
+    }
+
+    @Test func wrongSignatureVersionAndFilesAreNamed() throws {
+        var bytes = try ModelFile.encode(Self.trainSmall())
+        bytes[8] = 9  // version 9
+        #expect(throws: ModelFileError.unsupportedVersion(path: "test.cdm", found: 9, supported: 1)) { _ = try decode(bytes) }
+        #expect(throws: ModelFileError.notAModel(path: "test.cdm")) { _ = try decode(Array("{\"label\": \"sports\"}".utf8)) }
+        #expect(throws: ModelFileError.notAModel(path: "test.cdm")) { _ = try decode([]) }
+        #expect(throws: ModelFileError.unreadable(path: "/nonexistent/m.cdm", reason: "no such file")) {
+            _ = try ModelFile.read(from: "/nonexistent/m.cdm")
+        }
+    }
+
+    @Test func aFailedWriteLeavesTheOldFileAndNoTemporaries() throws {
+        let model = try Self.trainSmall()
+        let dir = try TestPaths.temporaryDirectory()
+        let target = dir.appendingPathComponent("sub").path
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        #expect(throws: ModelFileError.self) { try ModelFile.write(model, to: target) }
+        #expect(throws: ModelFileError.self) { try ModelFile.write(model, to: dir.path + "/missing-folder/m.cdm") }
+        let path = dir.appendingPathComponent("m.cdm").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        try ModelFile.write(model, to: path)
+        #expect(try ModelFile.read(from: path).sections == model.sections)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["m.cdm", "sub"])
+    }
+}
