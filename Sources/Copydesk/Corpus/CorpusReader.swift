@@ -93,8 +93,17 @@ public enum CorpusReader {
     // MARK: - CSV
 
     /// CSV through yaslab/CSV.swift's stream reader (which strips a UTF-8 BOM and handles quoted
-    /// newlines). Record numbers in errors count the header as record 1.
+    /// newlines). Record numbers in errors count the header as record 1; an invalid byte is reported
+    /// by its line.
     static func readCSV(_ path: String, columns: CSVColumns) throws -> [Article] {
+        // CSV.swift stops at the first undecodable byte without saying where: find it ourselves.
+        guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError.notFound(path: path) }
+        let bytes = [UInt8](data)
+        let invalid = TextInput.firstInvalidUTF8(bytes)
+        if invalid < bytes.count {
+            let line = 1 + bytes[..<invalid].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw CorpusError.malformedRecord(file: path, line: line, reason: "not valid UTF-8 (byte offset \(invalid))")
+        }
         guard let stream = InputStream(fileAtPath: path) else { throw CorpusError.notFound(path: path) }
         let reader: CSVReader
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true) } catch {
@@ -132,9 +141,7 @@ public enum CorpusReader {
                                text: text, summary: field(summaryIndex)))
         }
         switch reader.error as? CSVError {
-        case .unicodeDecoding?:
-            throw CorpusError.malformedRecord(file: path, line: record + 1, reason: "not valid UTF-8")
-        case .streamErrorHasOccurred?:
+        case .streamErrorHasOccurred?, .unicodeDecoding?:
             throw CorpusError.unreadable(path: path, reason: "read failed")
         default:
             // On Linux the stream reports bytes available at its end, so CSV.swift's last read

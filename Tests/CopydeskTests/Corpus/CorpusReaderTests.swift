@@ -86,7 +86,9 @@ import Testing
         let dir = try TestPaths.temporaryDirectory()
         let path = dir.appendingPathComponent("bad.csv").path
         try Data(Array("id,label,text\n1,a,fine\n2,b,bad ".utf8) + [0xFF, 0xFE] + Array(" bytes\n".utf8)).write(to: URL(fileURLWithPath: path))
-        #expect(throws: CorpusError.self) { _ = try CorpusReader.read(path) }
+        #expect(throws: CorpusError.malformedRecord(file: path, line: 3, reason: "not valid UTF-8 (byte offset 31)")) {
+            _ = try CorpusReader.read(path)
+        }
     }
 
     @Test func formatDetection() throws {
