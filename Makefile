@@ -1,0 +1,36 @@
+# Copydesk: `make demo` and `make test` are the quick start; both install what they need.
+SWIFT ?= swift
+RELEASE_BIN = .build/release/copydesk
+MODEL = models/sections.cdm
+
+.PHONY: all deps build release test demo model bench bench-quick clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+## Classify and explain the sample articles with the shipped model.
+demo: release
+	@scripts/demo.sh $(RELEASE_BIN) $(MODEL)
+
+## Rebuild the shipped model from the embedded newsroom corpus.
+model: release
+	$(RELEASE_BIN) train --corpus corpora/newsroom --output $(MODEL) --quiet
+	$(RELEASE_BIN) cross-validate --corpus corpora/newsroom --folds 5 --quiet
+
+## Benchmarks against the peers (release build); BENCH_QUICK=1 for a short run.
+bench: release
+	@scripts/bench.sh $(RELEASE_BIN)
+
+clean:
+	rm -rf .build
