@@ -94,7 +94,7 @@ struct Classify: ParsableCommand {
             print("  " + shown.map { "\($0.section) \(String(format: "%.1f%%", 100 * $0.probability))" }.joined(separator: " · "))
         }
         if explain > 0 {
-            print("  why \(p.section): " + (p.explanation.isEmpty ? "(no known term supports it; intercept only)" : ""))
+            print("  why \(p.section):" + (p.explanation.isEmpty ? " no known term supports it (intercept only)" : ""))
             for t in p.explanation {
                 print("    \(t.term.padding(toLength: 24, withPad: " ", startingAt: 0)) "
                       + String(format: "%+.3f  (tf-idf %.3f × weight %+.2f)", t.contribution, t.tfidf, t.weight))

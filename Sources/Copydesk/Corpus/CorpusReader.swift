@@ -66,6 +66,7 @@ public enum CorpusReader {
 
     /// `ROOT/<section>/<file>`: every regular, non-hidden file is an article of that section, read as
     /// UTF-8 (invalid bytes become U+FFFD). The id is `section/file`. Sorted for a stable order.
+    /// A short first line followed by a blank line is taken as the headline (``splitHeadline(_:)``).
     static func readDirectory(_ root: String) throws -> [Article] {
         let fm = FileManager.default
         let sections: [String]
@@ -84,10 +85,20 @@ public enum CorpusReader {
                 guard let data = fm.contents(atPath: path) else {
                     throw CorpusError.unreadable(path: path, reason: "cannot read file")
                 }
-                out.append(Article(id: section + "/" + file, label: section, text: String(decoding: data, as: UTF8.self)))
+                let (title, text) = splitHeadline(String(decoding: data, as: UTF8.self))
+                out.append(Article(id: section + "/" + file, label: section, title: title, text: text))
             }
         }
         return out
+    }
+
+    /// A first line of at most 200 characters followed by a blank line is the headline.
+    static func splitHeadline(_ content: String) -> (title: String?, text: String) {
+        let lines = content.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count == 3, lines[1].trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, content) }
+        let first = lines[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !first.isEmpty, first.count <= 200 else { return (nil, content) }
+        return (first, String(lines[2]))
     }
 
     // MARK: - CSV

@@ -63,6 +63,8 @@ import Testing
         let articles = try CorpusReader.read(dir.path)
         #expect(articles.map(\.id) == ["culture/a.txt", "sports/1.txt", "sports/2.txt"])
         #expect(articles.map(\.label) == ["culture", "sports", "sports"])
+        #expect(CorpusReader.splitHeadline("Headline here\n\nBODY — Text.\n") == ("Headline here", "BODY — Text.\n"))
+        #expect(CorpusReader.splitHeadline("From: someone\nSubject: x\n\nbody") == (nil, "From: someone\nSubject: x\n\nbody"))
     }
 
     @Test func csvWithBOMQuotedNewlinesAndNumberedColumns() throws {
