@@ -32,7 +32,7 @@ model: release
 
 ## Benchmarks against the peers (release build); BENCH_QUICK=1 for a short run.
 bench: release
-	@scripts/bench.sh $(RELEASE_BIN)
+	@python3 scripts/bench.py $(RELEASE_BIN)
 
 clean:
 	rm -rf .build

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""`make bench`: Copydesk against scikit-learn and LIBLINEAR on the shared research corpora.
+
+Usage: scripts/bench.py BINARY   (environment: BENCH_QUICK=1 for a short run, BENCH_RUNS=N,
+PEERS_PY=path/to/python of ../shared/peers, CORPORA=path to the corpora folder)
+
+Copydesk is timed as whole processes (`train`: read JSONL + vectorize + fit + write the model;
+`evaluate`: load the model + read + classify the test set), median of BENCH_RUNS runs, peak RSS
+from GNU time. The peers run once each in the same session with the same settings (uni+bigram
+TF-IDF, sublinear tf, min_df 2, C = 10); their vectorize and fit times exclude reading the data.
+The table and the machine description are written to BENCHMARKS.md between the bench markers.
+"""
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
+CORPORA = os.environ.get("CORPORA", os.path.join(ROOT, "..", "shared", "corpora"))
+PEERS = os.path.join(ROOT, "..", "shared", "peers")
+PEERS_PY = os.environ.get("PEERS_PY", os.path.expanduser("~/.cache/copydesk-peers/bin/python"))
+
+
+def timed(cmd):
+    """(wall seconds, peak RSS MiB, stdout) of one process, measured by GNU time."""
+    with tempfile.NamedTemporaryFile("r") as t:
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, *cmd],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed:\n{p.stderr}")
+        wall, rss = t.read().split()[-2:]
+    return float(wall), int(rss) / 1024, p.stdout
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(1 for line in f if line.strip())
+
+
+def copydesk(binary, dataset):
+    train, test = (os.path.join(CORPORA, dataset, f"{s}.jsonl") for s in ("train", "test"))
+    model = os.path.join(tempfile.gettempdir(), f"copydesk-bench-{dataset}.cdm")
+    fits, evals = [], []
+    for _ in range(RUNS):
+        fits.append(timed([binary, "train", "--corpus", train, "--output", model, "--quiet"]))
+        evals.append(timed([binary, "evaluate", "--model", model, "--corpus", test, "--json", "--quiet"]))
+    metrics = json.loads(evals[-1][2])
+    n_test = count_lines(test)
+    eval_s = statistics.median(e[0] for e in evals)
+    return {
+        "tool": "Copydesk", "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
+        "fit_s": statistics.median(f[0] for f in fits), "fit_note": "whole process",
+        "docs_per_s": n_test / eval_s, "peak_mb": max(f[1] for f in fits + evals),
+        "model_mb": os.path.getsize(model) / 2**20, "runs": RUNS,
+    }
+
+
+def peer(script, variant, dataset):
+    if not os.path.exists(PEERS_PY):
+        return None
+    p = subprocess.run([PEERS_PY, os.path.join(PEERS, script), os.path.join(CORPORA, dataset),
+                        "--variant", variant, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        print(f"bench: {script} failed: {p.stderr[-500:]}", file=sys.stderr)
+        return None
+    r = json.loads(p.stdout.strip().splitlines()[-1])["results"][0]
+    return {
+        "tool": "scikit-learn" if "sklearn" in script else "LIBLINEAR -s 0",
+        "accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
+        "fit_s": r["vectorize_train_s"] + r["fit_s"], "fit_note": "vectorize + fit",
+        "docs_per_s": r["test_docs_per_s"], "peak_mb": r["peak_rss_mb"], "model_mb": None, "runs": 1,
+    }
+
+
+def machine(binary):
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    blas = subprocess.run(["bash", "-c", f"ldd {binary} | grep -E 'blas|lapack'"], stdout=subprocess.PIPE, text=True).stdout
+    provider = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "unset (OpenBLAS 0.3.21 then runs generic Prescott kernels on this CPU)")
+    swift = subprocess.run(["swift", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()[0]
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "blas": provider, "blas_linked": " ".join(blas.split()),
+            "openblas_coretype": coretype if "openblas" in provider else "n/a (reference BLAS)",
+            "swift": swift, "commit": commit, "kernel": platform.release()}
+
+
+def model_size(r):
+    return "" if r["model_mb"] is None else f"{r['model_mb']:.1f}"
+
+
+def table(results):
+    lines = ["| corpus | tool | accuracy | macro-F1 | train s | classify docs/s | peak RSS MiB | model MiB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for dataset, rows in results:
+        base = rows[0]
+        for r in rows:
+            ratio = "" if r is base else f" ({r['fit_s'] / base['fit_s']:.1f}× Copydesk's time)"
+            lines.append(f"| {dataset} | {r['tool']} | {100*r['accuracy']:.2f} | {100*r['macro_f1']:.2f} | "
+                         f"{r['fit_s']:.2f}{ratio} | {r['docs_per_s']:,.0f} | {r['peak_mb']:,.0f} | "
+                         f"{model_size(r)} |")
+    return "\n".join(lines)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/copydesk")
+    if not os.path.exists(os.path.join(CORPORA, "bbc", "train.jsonl")):
+        sys.exit(f"bench: research corpora not found in {CORPORA}; set CORPORA=")
+    datasets = ["bbc"] if QUICK else ["bbc", "20news"]
+    results = []
+    for d in datasets:
+        print(f"bench: {d} ...", file=sys.stderr)
+        rows = [copydesk(binary, d)]
+        for script, variant in (("classify_sklearn.py", "bigram"), ("classify_liblinear.py", "lr_bigram")):
+            r = peer(script, variant, d)
+            if r:
+                rows.append(r)
+        results.append((d, rows))
+    m = machine(binary)
+    today = datetime.date.today().isoformat()
+    body = "\n".join([
+        f"Measured {today} with `{'BENCH_QUICK=1 ' if QUICK else ''}make bench` (commit {m['commit']}); "
+        f"Copydesk: median of {RUNS} run(s), whole processes; peers: one run each, same session.",
+        "",
+        table(results),
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}; {m['swift']}.",
+        f"- BLAS provider: `{m['blas']}`; OPENBLAS_CORETYPE: {m['openblas_coretype']}.",
+        "- Settings for all tools: uni+bigram TF-IDF, sublinear tf, min_df 2, C = 10; input is title + text.",
+        "  Copydesk uses its news tokenizer; the peers use scikit-learn's token pattern.",
+        "- Copydesk's train time is the whole `copydesk train` process (reading JSONL, vectorizing, fitting,",
+        "  writing the model); the peers' is vectorize + fit only. Classify docs/s: Copydesk's whole",
+        "  `copydesk evaluate` process (model load included); the peers' vectorize + predict.",
+    ])
+    print(body)
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    start, end = "<!-- bench:classification:start -->", "<!-- bench:classification:end -->"
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n## Section classification\n\n" + block + "\n"
+    open(path, "w").write(text)
+    print(f"bench: wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
