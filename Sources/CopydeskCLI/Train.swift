@@ -12,14 +12,32 @@ struct Train: ParsableCommand {
     @Option(help: "Where to write the model (replaced atomically).")
     var output: String
 
+    @Option(help: "Hold out this fraction of each section (e.g. 0.1), train on the rest, and report the held-out scores.")
+    var holdout: Double?
+
+    @Option(help: "Seed of the hold-out split.")
+    var seed: UInt64 = 42
+
     @Flag(help: "No progress on stderr.")
     var quiet = false
+
+    func validate() throws {
+        if let holdout, !(holdout > 0 && holdout < 1) {
+            throw ValidationError("--holdout \(holdout): expected a fraction between 0 and 1, such as 0.1")
+        }
+    }
 
     func run() throws {
         try Failure.guarded {
             let (tfidf, regression) = try training.configurations()
             let started = Date()
-            let articles = try corpus.readLabeled()
+            var articles = try corpus.readLabeled()
+            var heldOut: [Article] = []
+            if let holdout {
+                let held = StratifiedHoldout.select(labels: articles.map { $0.label ?? "" }, fraction: holdout, seed: seed)
+                heldOut = articles.indices.filter { held[$0] }.map { articles[$0] }
+                articles = articles.indices.filter { !held[$0] }.map { articles[$0] }
+            }
             let model = try TrainingRun(quiet: quiet).train(articles, tfidf: tfidf, regression: regression)
             try ModelFile.write(model, to: output)
             let seconds = Date().timeIntervalSince(started)
@@ -30,6 +48,11 @@ struct Train: ParsableCommand {
                 optimizer: \(o.iterations) iterations, ‖∇f‖∞ = \(String(format: "%.2e", o.gradientNorm)), \
                 \(o.converged ? "converged" : "NOT converged") (\(o.stopReason.rawValue)); \(String(format: "%.1f", seconds)) s
                 """)
+            if !heldOut.isEmpty {
+                let m = Evaluation.run(model, on: heldOut, threads: regression.threads, quiet: quiet)
+                print(String(format: "held out: %d articles (seed %llu), accuracy %.2f, macro-F1 %.2f",
+                             heldOut.count, seed, 100 * m.accuracy, 100 * m.macroF1))
+            }
             if !o.converged {
                 Terminal.warning("the optimizer stopped before converging (\(o.stopReason.rawValue)); raise --max-iterations or check the data")
             }

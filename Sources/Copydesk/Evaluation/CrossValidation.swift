@@ -35,6 +35,27 @@ public enum StratifiedFolds {
     }
 }
 
+/// A stratified hold-out split: from each section, `round(fraction · n)` articles (at least one when
+/// the section has two or more) chosen with the seed are held out.
+public enum StratifiedHoldout {
+    /// `true` for the articles held out, in input order.
+    public static func select(labels: [String], fraction: Double, seed: UInt64) -> [Bool] {
+        precondition(fraction > 0 && fraction < 1, "fraction must be in (0, 1)")
+        var generator = SplitMix64(seed: seed)
+        var bySection: [String: [Int]] = [:]
+        for (i, l) in labels.enumerated() { bySection[l, default: []].append(i) }
+        var held = [Bool](repeating: false, count: labels.count)
+        for section in bySection.keys.sorted() {
+            var members = bySection[section]!
+            guard members.count >= 2 else { continue }
+            members.shuffle(using: &generator)
+            let k = min(members.count - 1, max(1, Int((fraction * Double(members.count)).rounded())))
+            for i in members.prefix(k) { held[i] = true }
+        }
+        return held
+    }
+}
+
 /// Mean and sample standard deviation.
 public struct MeanAndDeviation: Sendable, Codable, Equatable {
     public var mean: Double

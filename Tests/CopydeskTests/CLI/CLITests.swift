@@ -83,6 +83,9 @@ struct CLI {
         #expect(inspect.status == 0)
         #expect(inspect.stdout.contains("sections    3: business (4), culture (4), sports (4)"))
 
+        let held = try CLI.run(["train", "--corpus", corpus, "--output", model, "--min-df", "1", "--holdout", "0.25", "--quiet"])
+        #expect(held.status == 0 && held.stdout.contains("held out: 3 articles (seed 42)"), "\(held.stdout)")
+
         let cv = try CLI.run(["cross-validate", "--corpus", corpus, "--folds", "2", "--min-df", "1", "--json", "--quiet"])
         #expect(cv.status == 0, "\(cv.stderr)")
         #expect(cv.stdout.contains("\"macro_f1\""))

@@ -36,6 +36,15 @@ import Testing
         #expect(folds != StratifiedFolds.assign(labels: labels, folds: 5, seed: 2))
     }
 
+    @Test func holdoutIsStratifiedAndSeeded() {
+        let labels = Array(repeating: "a", count: 40) + Array(repeating: "b", count: 10) + ["c"]
+        let held = StratifiedHoldout.select(labels: labels, fraction: 0.1, seed: 3)
+        #expect((0..<40).filter { held[$0] }.count == 4)
+        #expect((40..<50).filter { held[$0] }.count == 1)
+        #expect(!held[50], "a section with one article keeps it for training")
+        #expect(held == StratifiedHoldout.select(labels: labels, fraction: 0.1, seed: 3))
+    }
+
     @Test func meanAndSampleDeviation() {
         let m = MeanAndDeviation([1, 2, 3, 4])
         #expect(m.mean == 2.5 && isClose(m.standardDeviation, (5.0 / 3.0).squareRoot()))
