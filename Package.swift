@@ -22,6 +22,6 @@ let package = Package(
             name: "CopydeskCLI",
             dependencies: ["Copydesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CopydeskTests", dependencies: ["Copydesk"]),
+        .testTarget(name: "CopydeskTests", dependencies: ["Copydesk"], exclude: ["Fixtures"]),
     ]
 )

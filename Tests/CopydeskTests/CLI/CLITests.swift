@@ -145,10 +145,12 @@ struct CLI {
         #expect(try CLI.run(["train", "--corpus", corpus, "--output", model, "--min-df", "1", "--quiet"]).status == 0)
         let big = dir.appendingPathComponent("big.txt").path
         let paragraph = "The striker scored twice as the team won the cup final on Saturday. "
-        try Data(String(repeating: paragraph, count: 12 << 20 / paragraph.utf8.count).utf8).write(to: URL(fileURLWithPath: big))
+        try Data(String(repeating: paragraph, count: 50 << 20 / paragraph.utf8.count).utf8).write(to: URL(fileURLWithPath: big))
+        let medium = dir.appendingPathComponent("medium.txt").path
+        try Data(String(repeating: paragraph, count: 12 << 20 / paragraph.utf8.count).utf8).write(to: URL(fileURLWithPath: medium))
         let refused = try CLI.run(["classify", "--model", model, big])
         #expect(refused.status == 65 && refused.stderr.contains("over the 8.0 MiB limit"))
-        let accepted = try CLI.run(["classify", "--model", model, "--max-bytes", "20000000", big])
+        let accepted = try CLI.run(["classify", "--model", model, "--max-bytes", "20000000", medium])
         #expect(accepted.status == 0 && accepted.stdout.contains("sports"))
     }
 }
