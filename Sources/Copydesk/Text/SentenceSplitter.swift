@@ -1,0 +1,273 @@
+/// One sentence with its place in the original text.
+public struct Sentence: Sendable, Equatable {
+    public var text: String
+    /// UTF-8 byte offsets of the sentence in the text it was split from.
+    public var range: Range<Int>
+    /// Index of the paragraph (block separated by line breaks) it belongs to.
+    public var paragraph: Int
+
+    /// The sentence's range as string indices of `source`, for highlighting.
+    public func characterRange(in source: String) -> Range<String.Index> {
+        let u = source.utf8
+        return u.index(u.startIndex, offsetBy: range.lowerBound)..<u.index(u.startIndex, offsetBy: range.upperBound)
+    }
+}
+
+/// A rule-based sentence splitter for news copy that keeps each sentence's range in the original.
+///
+/// Paragraphs first: a blank line always ends one; a single line break does too unless the text is
+/// hard-wrapped (most lines long and continued on the next line, as in e-mail). Within a paragraph,
+/// a candidate end is a run of `.`, `?`, `!` or `…`, then any closing quotes or brackets, then
+/// white space. A `?`, `!` or ellipsis ends the sentence when the next word is capitalised (or a
+/// digit or quote follows, for `?` and `!`). A period ends it unless the next word is lowercase, or
+/// the word before it is an abbreviation (see ``AbbreviationList`` for the three kinds), a single
+/// capital initial, or `No.` before a number — those end a sentence only before a common sentence
+/// opener. Full-width `。！？` always end one. Sentences never cross paragraphs.
+///
+/// - Complexity: O(n) in the bytes of the text.
+public struct SentenceSplitter: Sendable {
+    public struct Configuration: Sendable {
+        public var abbreviations: AbbreviationList
+        public init(abbreviations: AbbreviationList = .english) { self.abbreviations = abbreviations }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration = .init()) { self.configuration = configuration }
+
+    public func split(_ text: String) -> [Sentence] {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+            var out: [Sentence] = []
+            for (index, block) in paragraphs(base, bytes.count).enumerated() {
+                splitBlock(base, block, paragraph: index, into: &out)
+            }
+            return out
+        }
+    }
+
+    // MARK: - Paragraphs
+
+    /// Byte ranges of the paragraphs, trimmed, non-empty.
+    func paragraphs(_ p: UnsafePointer<UInt8>, _ n: Int) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        for i in 0..<n where p[i] == 0x0A {
+            lines.append(start..<i)
+            start = i + 1
+        }
+        lines.append(start..<n)
+        let trimmed = lines.map { trim(p, $0) }
+        // Hard-wrapped text: most non-blank lines are long and continue on the next line.
+        var long = 0, nonBlank = 0
+        for (k, line) in trimmed.enumerated() where !line.isEmpty {
+            nonBlank += 1
+            let continued = k + 1 < trimmed.count && !trimmed[k + 1].isEmpty
+            if line.count >= 55 && line.count <= 100 && continued && !endsSentence(p, line) { long += 1 }
+        }
+        let wrapped = nonBlank >= 4 && long * 10 >= nonBlank * 3
+        var blocks: [Range<Int>] = []
+        var current: Range<Int>?
+        for line in trimmed {
+            if line.isEmpty {
+                if let c = current { blocks.append(c) }
+                current = nil
+            } else if wrapped, let c = current {
+                current = c.lowerBound..<line.upperBound
+            } else {
+                if let c = current { blocks.append(c) }
+                current = line
+            }
+        }
+        if let c = current { blocks.append(c) }
+        return blocks
+    }
+
+    func trim(_ p: UnsafePointer<UInt8>, _ r: Range<Int>) -> Range<Int> {
+        var a = r.lowerBound, b = r.upperBound
+        while a < b, isSpace(p, a, b) { a += spaceLength(p, a, b) }
+        while b > a, p[b - 1] == 0x20 || p[b - 1] == 0x09 || p[b - 1] == 0x0D || p[b - 1] == 0x0A { b -= 1 }
+        // Trailing non-breaking space (C2 A0).
+        while b - 2 >= a, p[b - 2] == 0xC2, p[b - 1] == 0xA0 { b -= 2 }
+        return a..<b
+    }
+
+    @inline(__always) func isSpace(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
+        let b = p[i]
+        return b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == 0x0B || b == 0x0C
+            || (b == 0xC2 && i + 1 < end && p[i + 1] == 0xA0)
+    }
+
+    @inline(__always) func spaceLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+        p[i] == 0xC2 ? 2 : 1
+    }
+
+    func endsSentence(_ p: UnsafePointer<UInt8>, _ line: Range<Int>) -> Bool {
+        var j = line.upperBound
+        while j > line.lowerBound {
+            let (s, len) = lastScalar(p, line.lowerBound, j)
+            if let s, SentenceSplitter.isClosing(s) { j -= len; continue }
+            if let s { return SentenceSplitter.isTerminator(s) }
+            return false
+        }
+        return false
+    }
+
+    // MARK: - Character classes
+
+    static func isTerminator(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x2E, 0x3F, 0x21, 0x2026, 0x3002, 0xFF01, 0xFF1F, 0x203C, 0x2047, 0x2048, 0x2049: true
+        default: false
+        }
+    }
+
+    static func isClosing(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x22, 0x27, 0x29, 0x5D, 0x7D, 0x201D, 0x2019, 0xBB, 0x203A, 0x300D, 0x300F: true
+        default: false
+        }
+    }
+
+    static func isOpening(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x22, 0x27, 0x28, 0x5B, 0x7B, 0x201C, 0x2018, 0xAB, 0x2039, 0x300C, 0x300E: true
+        default: false
+        }
+    }
+
+    /// The scalar that ends just before `end`, and its length.
+    func lastScalar(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Unicode.Scalar?, Int) {
+        var k = end - 1
+        while k > start && p[k] & 0xC0 == 0x80 && end - k < 4 { k -= 1 }
+        let (s, len) = UTF8Scalars.decode(p, at: k, count: end)
+        return k + len == end ? (s, len) : (nil, 1)
+    }
+
+    // MARK: - Sentences in one paragraph
+
+    func splitBlock(_ p: UnsafePointer<UInt8>, _ block: Range<Int>, paragraph: Int, into out: inout [Sentence]) {
+        let end = block.upperBound
+        var sentenceStart = block.lowerBound
+        var i = block.lowerBound
+        func emit(_ upTo: Int) {
+            let r = trim(p, sentenceStart..<upTo)
+            if !r.isEmpty {
+                let text = String(decoding: UnsafeBufferPointer(start: p + r.lowerBound, count: r.count), as: UTF8.self)
+                out.append(Sentence(text: text, range: r, paragraph: paragraph))
+            }
+        }
+        while i < end {
+            let (s, len) = UTF8Scalars.decode(p, at: i, count: end)
+            guard let s, SentenceSplitter.isTerminator(s) else { i += len; continue }
+            // A run of terminators, then closing quotes and brackets.
+            let runStart = i
+            var j = i
+            var sawQuestionOrBang = false, sawEllipsis = false, periods = 0, always = false
+            while j < end {
+                let (t, tl) = UTF8Scalars.decode(p, at: j, count: end)
+                guard let t, SentenceSplitter.isTerminator(t) else { break }
+                switch t.value {
+                case 0x2E: periods += 1
+                case 0x2026: sawEllipsis = true
+                case 0x3002, 0xFF01, 0xFF1F: always = true
+                default: sawQuestionOrBang = true
+                }
+                j += tl
+            }
+            if periods >= 2 { sawEllipsis = true }
+            var k = j
+            while k < end {
+                let (c, cl) = UTF8Scalars.decode(p, at: k, count: end)
+                guard let c, SentenceSplitter.isClosing(c) else { break }
+                k += cl
+            }
+            if k >= end { break }  // the paragraph's end closes the sentence anyway
+            guard always || isSpace(p, k, end) else { i = j; continue }
+            let next = nextWord(p, k, end)
+            let boundary: Bool
+            if always {
+                boundary = true
+            } else if sawQuestionOrBang {
+                boundary = next.upper || next.digit || next.quoted
+            } else if sawEllipsis {
+                boundary = next.upper
+            } else {
+                boundary = periodEndsSentence(previousWord(p, block.lowerBound, runStart), next)
+            }
+            if boundary {
+                emit(k)
+                sentenceStart = k
+            }
+            i = k
+        }
+        emit(end)
+    }
+
+    struct NextWord {
+        var upper = false, lower = false, digit = false, quoted = false
+        var word = ""
+    }
+
+    /// What follows the white space after position `k`.
+    func nextWord(_ p: UnsafePointer<UInt8>, _ k0: Int, _ end: Int) -> NextWord {
+        var k = k0
+        while k < end, isSpace(p, k, end) { k += spaceLength(p, k, end) }
+        var w = NextWord()
+        while k < end {
+            let (s, len) = UTF8Scalars.decode(p, at: k, count: end)
+            guard let s, SentenceSplitter.isOpening(s) else { break }
+            w.quoted = true
+            k += len
+        }
+        guard k < end else { return w }
+        let (first, _) = UTF8Scalars.decode(p, at: k, count: end)
+        guard let first else { return w }
+        let props = first.properties
+        w.upper = props.isUppercase || props.generalCategory == .titlecaseLetter
+        w.lower = props.isLowercase
+        w.digit = props.numericType != nil
+        // Letters of the word, for the sentence-opener check.
+        var bytes: [UInt8] = []
+        while k < end, bytes.count < 24 {
+            let b = p[k]
+            guard (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { break }
+            bytes.append(b | 0x20)
+            k += 1
+        }
+        w.word = String(decoding: bytes, as: UTF8.self)
+        return w
+    }
+
+    /// The word before a terminator at `end`, without opening punctuation, e.g. `U.S` or `Mr`.
+    func previousWord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        var k = end
+        while k > start, !isSpace(p, k - 1, end), p[k - 1] != 0x0A { k -= 1 }
+        var a = k
+        while a < end {
+            let (s, len) = UTF8Scalars.decode(p, at: a, count: end)
+            guard let s, SentenceSplitter.isOpening(s) || s == "-" || s == "\u{2014}" else { break }
+            a += len
+        }
+        return String(decoding: UnsafeBufferPointer(start: p + a, count: end - a), as: UTF8.self)
+    }
+
+    func periodEndsSentence(_ previous: String, _ next: NextWord) -> Bool {
+        if next.lower { return false }
+        guard next.upper || next.digit || next.quoted else { return false }
+        let opener = next.upper && AbbreviationList.sentenceOpeners.contains(next.word)
+        let word = previous.lowercased()
+        if let kind = configuration.abbreviations.kind(of: word) {
+            switch kind {
+            case .title: return false
+            case .date: return !next.digit && opener
+            case .other: return word == "no" && next.digit ? false : opener
+            }
+        }
+        if word.contains(".") { return opener }  // U.S., Ph.D., e.g.
+        let scalars = Array(previous.unicodeScalars)
+        if scalars.count == 1, scalars[0].properties.isUppercase { return opener }  // John F. Kennedy
+        return true
+    }
+}
