@@ -1,0 +1,263 @@
+import Foundation
+
+/// How long a summary may be.
+public enum SummaryLength: Sendable, Hashable {
+    case sentences(Int)
+    case words(Int)
+    case characters(Int)
+}
+
+/// The order of the summary's sentences.
+public enum SummaryOrder: String, Sendable, CaseIterable {
+    /// As in the article (the default: reads like the article).
+    case document
+    /// Best first.
+    case rank
+}
+
+/// A sentence of the article with its score and the parts of it.
+public struct ScoredSentence: Sendable, Equatable {
+    /// Position among the article's sentences (0 = first).
+    public var index: Int
+    public var text: String
+    public var score: Double
+    public var centrality: Double
+    public var position: Double
+    public var headline: Double
+    public var length: Double
+}
+
+/// A lede, a teaser and a summary, all made of the article's own sentences.
+public struct ArticleSummary: Sendable {
+    public var title: String?
+    /// The dateline removed from the first sentence, if any.
+    public var dateline: String?
+    public var lede: String
+    public var teaser: String
+    /// True when no whole sentence fitted the teaser budget and the teaser was cut at a clause.
+    public var teaserShortened: Bool
+    /// The chosen sentences, in the requested order.
+    public var summary: [ScoredSentence]
+    /// True when even the best sentence was over the summary budget and was shortened.
+    public var summaryShortened: Bool
+    /// Every ranked sentence, in article order.
+    public var sentences: [ScoredSentence]
+    /// Power iterations LexRank needed.
+    public var iterations: Int
+
+    public var summaryText: String { summary.map(\.text).joined(separator: " ") }
+}
+
+/// Why an article could not be summarized.
+public enum SummarizationError: Error, Equatable, CustomStringConvertible {
+    case noSentences(source: String)
+    case teaserBudgetTooSmall(source: String, budget: Int, needed: Int)
+    case invalidLength(String)
+
+    public var description: String {
+        switch self {
+        case let .noSentences(source): "\(source): no article text to summarize"
+        case let .teaserBudgetTooSmall(source, budget, needed):
+            "\(source): --teaser-chars \(budget) is too small for even one word of the article (needs at least \(needed))"
+        case let .invalidLength(what): "invalid summary length: \(what)"
+        }
+    }
+}
+
+/// The extractive summarizer: sentence scores as documented on ``SummaryConfiguration``, lede,
+/// teaser and summary chosen from them. Immutable and `Sendable`.
+public struct Summarizer: Sendable {
+    public let configuration: SummaryConfiguration
+    public let splitter: SentenceSplitter
+    public let cleaner: ArticleCleaner
+
+    public init(_ configuration: SummaryConfiguration = .init(), splitter: SentenceSplitter = .init(),
+                cleaner: ArticleCleaner = .init()) {
+        self.configuration = configuration
+        self.splitter = splitter
+        self.cleaner = cleaner
+    }
+
+    /// The article's sentences after cleaning, the first one's dateline split off, and the headline.
+    public func sentences(of text: String, title: String? = nil, clean: Bool = true) -> (title: String?, dateline: String?, sentences: [String]) {
+        let cleaned = clean ? cleaner.clean(text) : CleanedArticle(title: nil, paragraphs: [text], removed: [])
+        var sentences: [String] = []
+        var dateline: String?
+        for paragraph in cleaned.paragraphs {
+            for s in splitter.split(paragraph) {
+                var t = s.text
+                if sentences.isEmpty && dateline == nil {
+                    let (d, rest) = Dateline.split(t)
+                    if let d, !configuration.keepDateline { dateline = d; t = rest }
+                    else if let d { dateline = d }
+                }
+                sentences.append(t)
+            }
+        }
+        return (title ?? cleaned.title, dateline, sentences)
+    }
+
+    /// Summarizes `text`. `source` names the input in errors.
+    public func summarize(_ text: String, title: String? = nil, length: SummaryLength = .sentences(3),
+                          order: SummaryOrder = .document, teaserCharacters: Int = 200, clean: Bool = true,
+                          source: String = "article") throws -> ArticleSummary {
+        try configuration.validate()
+        switch length {
+        case let .sentences(n) where n < 1, let .words(n) where n < 1, let .characters(n) where n < 1:
+            throw SummarizationError.invalidLength("\(length) must be at least 1")
+        default: break
+        }
+        let (headline, dateline, all) = sentences(of: text, title: title, clean: clean)
+        guard !all.isEmpty else { throw SummarizationError.noSentences(source: source) }
+        let texts = Array(all.prefix(configuration.maxSentences))
+        let ranked = rank(texts, headline: headline)
+        let graph = ranked.graph
+        let scored = ranked.sentences
+
+        let lede = scored.first { Summarizer.words($0.text) >= 4 && $0.text != headline } ?? scored[0]
+        let (teaser, shortened) = try makeTeaser(scored, lede: lede, graph: graph, budget: teaserCharacters, source: source)
+        var (chosen, summaryShortened) = select(scored, graph: graph, length: length)
+        if order == .document { chosen.sort { $0.index < $1.index } }
+        return ArticleSummary(title: headline, dateline: dateline, lede: lede.text, teaser: teaser,
+                              teaserShortened: shortened, summary: chosen, summaryShortened: summaryShortened,
+                              sentences: scored, iterations: ranked.iterations)
+    }
+
+    // MARK: - Scoring
+
+    func rank(_ texts: [String], headline: String?) -> (sentences: [ScoredSentence], graph: SentenceGraph, iterations: Int) {
+        let c = configuration
+        let graph = SentenceGraph(sentences: texts, headline: headline)
+        let (centrality, iterations) = graph.lexRank(damping: c.damping, maxIterations: c.maxIterations, tolerance: c.iterationTolerance)
+        let top = centrality.max() ?? 1
+        var out: [ScoredSentence] = []
+        for (i, t) in texts.enumerated() {
+            let words = Summarizer.words(t)
+            let cen = top > 0 ? centrality[i] / top : 0
+            let pos = exp(-Double(i) / c.positionDecay)
+            let head = graph.headlineSimilarity[i]
+            let len = words < c.minimumWords ? 0 : min(1, Double(words) / c.fullLength)
+            let score = c.centrality * cen + c.position * pos + c.headline * head + c.length * len
+            out.append(ScoredSentence(index: i, text: t, score: score, centrality: cen, position: pos, headline: head, length: len))
+        }
+        return (out, graph, iterations)
+    }
+
+    static func words(_ text: String) -> Int {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count
+    }
+
+    // MARK: - Selection
+
+    /// Maximal marginal relevance under the length budget. Never empty: if the best sentence alone
+    /// is over a word or character budget, it is shortened at a clause boundary.
+    func select(_ scored: [ScoredSentence], graph: SentenceGraph, length: SummaryLength) -> ([ScoredSentence], Bool) {
+        let n = scored.count
+        var chosen: [Int] = []
+        var used = 0
+        var remaining = Set(0..<n)
+        func cost(_ i: Int) -> Int {
+            switch length {
+            case .sentences: 1
+            case .words: Summarizer.words(scored[i].text)
+            case .characters: scored[i].text.count + (chosen.isEmpty ? 0 : 1)
+            }
+        }
+        let budget: Int
+        switch length {
+        case let .sentences(k): budget = k
+        case let .words(k): budget = k
+        case let .characters(k): budget = k
+        }
+        while !remaining.isEmpty {
+            var best = -1
+            var bestValue = -Double.infinity
+            for i in remaining where used + cost(i) <= budget {
+                var redundancy = 0.0
+                for j in chosen { redundancy = max(redundancy, graph.similarity[i * n + j]) }
+                let value = scored[i].score - configuration.redundancy * redundancy
+                if value > bestValue || (value == bestValue && i < best) { best = i; bestValue = value }
+            }
+            guard best >= 0 else { break }
+            used += cost(best)
+            chosen.append(best)
+            remaining.remove(best)
+        }
+        if chosen.isEmpty, let top = scored.indices.max(by: { scored[$0].score < scored[$1].score || (scored[$0].score == scored[$1].score && $0 > $1) }) {
+            var s = scored[top]
+            switch length {
+            case let .words(k):
+                s.text = Summarizer.shorten(s.text, toCharacters: Int.max, maxWords: k) ?? s.text
+            case let .characters(k):
+                s.text = Summarizer.shorten(s.text, toCharacters: k) ?? String(s.text.prefix(max(k - 1, 0))) + "…"
+            case .sentences:
+                break
+            }
+            return ([s], true)
+        }
+        return (chosen.map { scored[$0] }, false)
+    }
+
+    /// One or two whole sentences within `budget` characters that add to the headline and lede;
+    /// the lede itself if nothing else fits; otherwise the best sentence cut at a clause boundary.
+    func makeTeaser(_ scored: [ScoredSentence], lede: ScoredSentence, graph: SentenceGraph, budget: Int,
+                    source: String) throws -> (String, Bool) {
+        let n = scored.count
+        func novelty(_ i: Int, _ with: [Int]) -> Double {
+            var r = graph.headlineSimilarity[i]
+            for j in with { r = max(r, graph.similarity[i * n + j]) }
+            return scored[i].score - configuration.redundancy * r
+        }
+        let others = scored.indices.filter { $0 != lede.index && scored[$0].text.count <= budget }
+        if let first = others.max(by: { novelty($0, [lede.index]) < novelty($1, [lede.index]) || (novelty($0, [lede.index]) == novelty($1, [lede.index]) && $0 > $1) }) {
+            var picked = [first]
+            let room = budget - scored[first].text.count - 1
+            let seconds = others.filter { $0 != first && scored[$0].text.count <= room }
+            if let second = seconds.max(by: { novelty($0, [lede.index, first]) < novelty($1, [lede.index, first]) || (novelty($0, [lede.index, first]) == novelty($1, [lede.index, first]) && $0 > $1) }),
+               novelty(second, [lede.index, first]) > 0.5 * novelty(first, [lede.index]) {
+                picked.append(second)
+            }
+            return (picked.sorted().map { scored[$0].text }.joined(separator: " "), false)
+        }
+        if lede.text.count <= budget { return (lede.text, false) }
+        let best = scored.max { $0.score < $1.score || ($0.score == $1.score && $0.index > $1.index) } ?? lede
+        if let cut = Summarizer.shorten(best.text, toCharacters: budget) { return (cut, true) }
+        if let cut = Summarizer.shorten(lede.text, toCharacters: budget) { return (cut, true) }
+        let firstWord = best.text.split(separator: " ").first.map { $0.count } ?? best.text.count
+        throw SummarizationError.teaserBudgetTooSmall(source: source, budget: budget, needed: firstWord + 1)
+    }
+
+    /// `text` cut at the last clause boundary (`,` `;` `:` a dash, or before `and`/`but`/`which`/
+    /// `who`/`while`) that leaves room for "…" within `limit` characters and `maxWords` words; at
+    /// the last word boundary if no clause fits; nil if not even the first word fits.
+    static func shorten(_ text: String, toCharacters limit: Int, maxWords: Int = .max) -> String? {
+        let characters = Array(text)
+        var clauseEnd = -1, wordEnd = -1
+        var words = 0
+        var i = 0
+        while i < characters.count {
+            let c = characters[i]
+            if c == " " {
+                // Prefix characters[0..<i] is a candidate.
+                words += 1
+                let prefix = String(characters[0..<i])
+                let trimmedCount = prefix.trimmingCharacters(in: CharacterSet(charactersIn: ",;:—– ")).count
+                if trimmedCount + 1 <= limit && words <= maxWords {
+                    wordEnd = i
+                    if let last = prefix.last, ",;:".contains(last) || prefix.hasSuffix(" —") || prefix.hasSuffix(" –") { clauseEnd = i }
+                    let rest = characters[(i + 1)...].prefix(6)
+                    let next = String(rest)
+                    if ["and ", "but ", "which", "who ", "while"].contains(where: { next.hasPrefix($0) }) && words >= 3 { clauseEnd = i }
+                } else {
+                    break
+                }
+            }
+            i += 1
+        }
+        if characters.count + 1 <= limit && Summarizer.words(text) <= maxWords { return text }
+        let end = clauseEnd >= 0 && clauseEnd * 2 >= wordEnd ? clauseEnd : wordEnd
+        guard end > 0 else { return nil }
+        let cut = String(characters[0..<end]).trimmingCharacters(in: CharacterSet(charactersIn: ",;:—– "))
+        return cut.isEmpty ? nil : cut + "…"
+    }
+}

@@ -1,0 +1,165 @@
+/// What ``ArticleCleaner`` kept and dropped.
+public struct CleanedArticle: Sendable, Equatable {
+    /// A block dropped from the page, and why.
+    public struct Removal: Sendable, Equatable {
+        public var text: String
+        public var reason: Reason
+    }
+
+    public enum Reason: String, Sendable, CaseIterable {
+        case beforeArticle = "page chrome before the article"
+        case afterArticle = "page chrome after the article"
+        case caption = "photo caption or credit"
+        case byline = "byline or credit line"
+        case boilerplate = "subscription, donation or sharing prompt"
+        case listItem = "navigation or list item"
+    }
+
+    public var title: String?
+    /// The article's paragraphs, in order, each as in the input (datelines included).
+    public var paragraphs: [String]
+    public var removed: [Removal]
+
+    public var body: String { paragraphs.joined(separator: "\n\n") }
+}
+
+/// Finds the article in plain article text or a scraped page and drops the page around it.
+///
+/// Each block (paragraph or line) gets structural signals: whether it reads as prose (ends like a
+/// sentence, has at least four words and a share of function words), whether it is a list or
+/// navigation item (a leading `>`, `•`, `*`, `|`), a photo caption (ends in a parenthesised credit
+/// such as `(Name / Outlet)` or `(Photo …)`), a byline (`By …`, a lone agency name), or a generic
+/// subscription/donation/sharing prompt. The article is the longest run of prose in which no two
+/// consecutive blocks are non-prose; a short line right before it is the headline. Captions,
+/// bylines and prompts inside the run are dropped; everything outside it is page chrome.
+public struct ArticleCleaner: Sendable {
+    public init() {}
+
+    enum Kind: Equatable { case prose, heading, listItem, caption, byline, boilerplate }
+
+    struct Block {
+        var text: String
+        var kind: Kind
+        var words: Int
+    }
+
+    public func clean(_ text: String) -> CleanedArticle {
+        let blocks = paragraphTexts(text).map(classify)
+        guard !blocks.isEmpty else { return CleanedArticle(title: nil, paragraphs: [], removed: []) }
+        // Runs of blocks in which no two consecutive blocks are non-prose.
+        var best: (start: Int, end: Int, words: Int)?
+        var i = 0
+        while i < blocks.count {
+            guard blocks[i].kind == .prose else { i += 1; continue }
+            var j = i, words = 0, lastProse = i
+            while j < blocks.count {
+                if blocks[j].kind == .prose { words += blocks[j].words; lastProse = j; j += 1; continue }
+                // One non-prose block is tolerated (a subhead, an inline prompt) if prose follows.
+                if j + 1 < blocks.count, blocks[j + 1].kind == .prose { j += 1; continue }
+                break
+            }
+            if best == nil || words > best!.words { best = (i, lastProse + 1, words) }
+            i = max(j, i + 1)
+        }
+        var removed: [CleanedArticle.Removal] = []
+        guard let region = best else {
+            // No prose at all: keep every line that is not obvious chrome, so the caller still gets text.
+            let kept = blocks.filter { $0.kind == .heading || $0.kind == .prose }
+            for b in blocks where !(b.kind == .heading || b.kind == .prose) { removed.append(.init(text: b.text, reason: reason(b.kind))) }
+            return CleanedArticle(title: nil, paragraphs: kept.map(\.text), removed: removed)
+        }
+        // Headline: the nearest heading before the region, with only bylines between them.
+        var title: String?
+        var k = region.start - 1
+        while k >= 0, blocks[k].kind == .byline { k -= 1 }
+        if k >= 0, blocks[k].kind == .heading, blocks[k].words <= 25 { title = blocks[k].text }
+        for (n, b) in blocks.enumerated() {
+            if n >= region.start && n < region.end {
+                if b.kind != .prose && b.kind != .heading { removed.append(.init(text: b.text, reason: reason(b.kind))) }
+            } else if b.text != title || n != k {
+                let r: CleanedArticle.Reason = n < region.start
+                    ? (b.kind == .byline ? .byline : .beforeArticle)
+                    : (b.kind == .caption ? .caption : .afterArticle)
+                removed.append(.init(text: b.text, reason: r))
+            }
+        }
+        let paragraphs = blocks[region.start..<region.end].filter { $0.kind == .prose || $0.kind == .heading }.map(\.text)
+        return CleanedArticle(title: title, paragraphs: paragraphs, removed: removed)
+    }
+
+    func reason(_ kind: Kind) -> CleanedArticle.Reason {
+        switch kind {
+        case .caption: .caption
+        case .byline: .byline
+        case .boilerplate: .boilerplate
+        case .listItem, .heading, .prose: .listItem
+        }
+    }
+
+    /// The paragraphs of `text` as the sentence splitter sees them.
+    func paragraphTexts(_ text: String) -> [String] {
+        var copy = text
+        return copy.withUTF8 { bytes -> [String] in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+            return SentenceSplitter().paragraphs(base, bytes.count).map {
+                String(decoding: UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count), as: UTF8.self)
+            }
+        }
+    }
+
+    // MARK: - Signals
+
+    static let functionWords: Set<String> = Set(StopWords.english)
+
+    /// Generic phrases of page furniture (subscriptions, donations, sharing, legal lines).
+    static let boilerplatePhrases = [
+        "subscribe", "newsletter", "sign up", "sign in", "log in", "donate", "donation", "advertisement",
+        "share this", "share on", "follow us", "all rights reserved", "copyright ©", "click here",
+        "read more", "recommended for you", "privacy policy", "terms of service", "terms of use", "cookie",
+        "unlimited access", "support our journalism", "become a member",
+    ]
+
+    func classify(_ text: String) -> Block {
+        let tokens = Tokenizer(.init(minimumLength: 1)).tokens(text)
+        let words = tokens.count
+        let lower = text.lowercased()
+        func block(_ kind: Kind) -> Block { Block(text: text, kind: kind, words: words) }
+        if let first = text.unicodeScalars.first, ">•*|·▪►".unicodeScalars.contains(first) { return block(.listItem) }
+        if isCaption(text) { return block(.caption) }
+        if isByline(text, words: words) { return block(.byline) }
+        if words <= 40, ArticleCleaner.boilerplatePhrases.contains(where: { lower.contains($0) }) { return block(.boilerplate) }
+        let function = tokens.filter { ArticleCleaner.functionWords.contains($0) }.count
+        let endsLikeSentence = endsWithSentencePunctuation(text)
+        if endsLikeSentence && words >= 4 && (words < 12 || Double(function) >= 0.12 * Double(words)) { return block(.prose) }
+        if endsLikeSentence && words >= 25 { return block(.prose) }
+        return block(.heading)
+    }
+
+    func endsWithSentencePunctuation(_ text: String) -> Bool {
+        var scalars = text.unicodeScalars.reversed().makeIterator()
+        while let s = scalars.next() {
+            if SentenceSplitter.isClosing(s) { continue }
+            return SentenceSplitter.isTerminator(s)
+        }
+        return false
+    }
+
+    /// Ends with a parenthesised credit: `(Name / Outlet)`, `(Photo by …)`, `(… file)`, `(Screen shot …)`.
+    func isCaption(_ text: String) -> Bool {
+        guard text.hasSuffix(")"), let open = text.lastIndex(of: "(") else { return false }
+        let inside = text[text.index(after: open)..<text.index(before: text.endIndex)].lowercased()
+        guard inside.count <= 120 else { return false }
+        return inside.contains(" / ") || inside.hasPrefix("photo") || inside.contains("photo by")
+            || inside.contains("photo provided") || inside.hasPrefix("screen shot") || inside.hasPrefix("screenshot")
+            || inside.hasSuffix(" file") || inside.contains("getty images") || inside.contains("courtesy")
+    }
+
+    func isByline(_ text: String, words: Int) -> Bool {
+        guard words <= 10 else { return false }
+        if text.hasPrefix("By ") && !endsWithSentencePunctuation(text) { return true }
+        let agencies = ["associated press", "the associated press", "reuters", "agence france-presse", "afp", "staff writer", "staff report"]
+        return agencies.contains(text.lowercased().trimmingCharacters(in: .whitespaces.union(.punctuationCharacters)))
+    }
+}
+
+import Foundation

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Copydesk
+import Foundation
+
+extension SummaryOrder: ExpressibleByArgument {}
+
+/// Summary length and scoring weights, shared by `summarize` and `evaluate-summaries`.
+struct SummaryOptions: ParsableArguments {
+    @Option(help: "Score weight of LexRank centrality.")
+    var centralityWeight = SummaryConfiguration().centrality
+    @Option(help: "Score weight of the news position prior exp(-i / position-decay).")
+    var positionWeight = SummaryConfiguration().position
+    @Option(help: "Sentences over which the position prior falls by a factor e.")
+    var positionDecay = SummaryConfiguration().positionDecay
+    @Option(help: "Score weight of similarity to the headline.")
+    var headlineWeight = SummaryConfiguration().headline
+    @Option(help: "Score weight of sentence length min(1, words / full-length).")
+    var lengthWeight = SummaryConfiguration().length
+    @Option(help: "Words at which a sentence gets the full length score.")
+    var fullLength = SummaryConfiguration().fullLength
+    @Option(help: "Redundancy penalty of maximal marginal relevance.")
+    var redundancy = SummaryConfiguration().redundancy
+    @Flag(help: "Keep a leading dateline (BEIRUT — ) in the lede and teaser.")
+    var keepDateline = false
+
+    func configuration() throws -> SummaryConfiguration {
+        var c = SummaryConfiguration()
+        c.centrality = centralityWeight
+        c.position = positionWeight
+        c.positionDecay = positionDecay
+        c.headline = headlineWeight
+        c.length = lengthWeight
+        c.fullLength = fullLength
+        c.redundancy = redundancy
+        c.keepDateline = keepDateline
+        do { try c.validate() } catch let e as ConfigurationError { throw ValidationError(e.description) }
+        return c
+    }
+}
+
+struct Summarize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the lede, a teaser and an extractive summary from each article's own sentences.")
+
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
+
+    @OptionGroup var input: ArticleInputOptions
+    @OptionGroup var weights: SummaryOptions
+
+    @Option(help: "Input format: text (one article per file) or jsonl (id, title, text per line).")
+    var format: InputFormat = .text
+
+    @Option(help: "Headline of a plain-text article (default: found in the text).")
+    var title: String?
+
+    @Option(help: "Summary length in sentences (default 3).")
+    var sentences: Int?
+    @Option(help: "Summary length in words.")
+    var words: Int?
+    @Option(help: "Summary length in characters.")
+    var chars: Int?
+
+    @Option(help: "Summary order: document or rank.")
+    var order: SummaryOrder = .document
+
+    @Option(help: "Teaser budget in characters.")
+    var teaserChars = 200
+
+    @Flag(help: "Include every sentence's score and its parts.")
+    var scores = false
+
+    @Flag(help: "Summarize the text as given, without removing page chrome.")
+    var noClean = false
+
+    @Flag(help: "One JSON object per article.")
+    var json = false
+
+    func validate() throws {
+        let given = [sentences, words, chars].compactMap { $0 }
+        if given.count > 1 { throw ValidationError("give at most one of --sentences, --words, --chars") }
+        if let n = given.first, n < 1 { throw ValidationError("the summary length must be at least 1") }
+        if teaserChars < 1 { throw ValidationError("--teaser-chars must be at least 1") }
+    }
+
+    var length: SummaryLength {
+        if let words { return .words(words) }
+        if let chars { return .characters(chars) }
+        return .sentences(sentences ?? 3)
+    }
+
+    func run() throws {
+        try Failure.guarded {
+            let summarizer = Summarizer(try weights.configuration())
+            var failures = 0
+            for file in input.inputs {
+                switch format {
+                case .text:
+                    do {
+                        let text = try input.read(file)
+                        let name = file == "-" ? "<stdin>" : file
+                        let s = try summarizer.summarize(text, title: title, length: length, order: order,
+                                                         teaserCharacters: teaserChars, clean: !noClean, source: name)
+                        emit(s, id: nil, file: name)
+                    } catch let e as InputError {
+                        Terminal.error("\(e)"); failures += 1
+                    } catch let e as SummarizationError {
+                        Terminal.error("\(e)"); failures += 1
+                    }
+                case .jsonl:
+                    let reader = try JSONLinesReader(path: file)
+                    while let article = try reader.next() {
+                        do {
+                            let s = try summarizer.summarize(article.text, title: article.title, length: length, order: order,
+                                                             teaserCharacters: teaserChars, clean: !noClean,
+                                                             source: "\(reader.path):\(reader.line) (\(article.id))")
+                            emit(s, id: article.id, file: nil)
+                        } catch let e as SummarizationError {
+                            failures += 1
+                            Terminal.error("\(e)")
+                            JSONOutput.printLine(["id": article.id, "error": "\(e)"])
+                        }
+                    }
+                }
+            }
+            if failures > 0 { throw ExitCode(Failure.badInput) }
+        }
+    }
+
+    private func emit(_ s: ArticleSummary, id: String?, file: String?) {
+        if json || format == .jsonl {
+            var o: [String: Any] = [
+                "lede": s.lede, "teaser": s.teaser, "teaser_shortened": s.teaserShortened,
+                "summary": s.summaryText, "summary_sentences": s.summary.map(\.text),
+                "summary_shortened": s.summaryShortened,
+            ]
+            if let id { o["id"] = id }
+            if let file { o["file"] = file }
+            if let t = s.title { o["title"] = t }
+            if let d = s.dateline { o["dateline"] = d }
+            if scores {
+                o["scores"] = s.sentences.map {
+                    ["index": $0.index, "text": $0.text, "score": JSONOutput.rounded($0.score),
+                     "centrality": JSONOutput.rounded($0.centrality), "position": JSONOutput.rounded($0.position),
+                     "headline": JSONOutput.rounded($0.headline), "length": JSONOutput.rounded($0.length)] as [String: Any]
+                }
+            }
+            JSONOutput.printLine(o)
+            return
+        }
+        if let file { print("== \(file)") }
+        if let t = s.title { print("headline: \(t)") }
+        print("lede:     \(s.lede)")
+        print("teaser:   \(s.teaser)\(s.teaserShortened ? "   [shortened]" : "")")
+        print("summary:")
+        for sentence in s.summary { print("  - \(sentence.text)") }
+        if scores {
+            print("scores (score = centrality·w + position·w + headline·w + length·w):")
+            for x in s.sentences {
+                print(String(format: "  %3d  %.3f  c %.2f  p %.2f  h %.2f  l %.2f  ", x.index, x.score, x.centrality, x.position, x.headline, x.length)
+                      + String(x.text.prefix(70)))
+            }
+        }
+        print("")
+    }
+}
