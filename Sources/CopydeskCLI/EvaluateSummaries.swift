@@ -67,8 +67,9 @@ struct EvaluateSummaries: ParsableCommand {
                     leadText = ""
                 }
                 summarizingSeconds += Date().timeIntervalSince(t0)
-                ours.add(rouge.score(reference: reference, candidate: text))
-                lead.add(rouge.score(reference: reference, candidate: leadText))
+                let referenceTokens = rouge.tokens(reference)
+                ours.add(rouge.score(referenceTokens: referenceTokens, candidateTokens: rouge.tokens(text)))
+                lead.add(rouge.score(referenceTokens: referenceTokens, candidateTokens: rouge.tokens(leadText)))
                 if output != nil, let data = try? JSONSerialization.data(withJSONObject: ["id": a.id, "summary": text], options: [.sortedKeys]) {
                     lines.append(String(decoding: data, as: UTF8.self))
                 }

@@ -8,6 +8,8 @@ extension SummaryOrder: ExpressibleByArgument {}
 struct SummaryOptions: ParsableArguments {
     @Option(help: "Score weight of LexRank centrality.")
     var centralityWeight = SummaryConfiguration().centrality
+    @Option(help: "Score weight of coverage of the article's recurring terms.")
+    var coverageWeight = SummaryConfiguration().coverage
     @Option(help: "Score weight of the news position prior exp(-i / position-decay).")
     var positionWeight = SummaryConfiguration().position
     @Option(help: "Sentences over which the position prior falls by a factor e.")
@@ -26,6 +28,7 @@ struct SummaryOptions: ParsableArguments {
     func configuration() throws -> SummaryConfiguration {
         var c = SummaryConfiguration()
         c.centrality = centralityWeight
+        c.coverage = coverageWeight
         c.position = positionWeight
         c.positionDecay = positionDecay
         c.headline = headlineWeight
@@ -140,7 +143,7 @@ struct Summarize: ParsableCommand {
             if scores {
                 o["scores"] = s.sentences.map {
                     ["index": $0.index, "text": $0.text, "score": JSONOutput.rounded($0.score),
-                     "centrality": JSONOutput.rounded($0.centrality), "position": JSONOutput.rounded($0.position),
+                     "centrality": JSONOutput.rounded($0.centrality), "coverage": JSONOutput.rounded($0.coverage), "position": JSONOutput.rounded($0.position),
                      "headline": JSONOutput.rounded($0.headline), "length": JSONOutput.rounded($0.length)] as [String: Any]
                 }
             }
@@ -154,9 +157,10 @@ struct Summarize: ParsableCommand {
         print("summary:")
         for sentence in s.summary { print("  - \(sentence.text)") }
         if scores {
-            print("scores (score = centrality·w + position·w + headline·w + length·w):")
+            print("scores (score = Σ weight · part: centrality c, coverage v, position p, headline h, length l):")
             for x in s.sentences {
-                print(String(format: "  %3d  %.3f  c %.2f  p %.2f  h %.2f  l %.2f  ", x.index, x.score, x.centrality, x.position, x.headline, x.length)
+                print(String(format: "  %3d  %.3f  c %.2f  v %.2f  p %.2f  h %.2f  l %.2f  ", x.index, x.score, x.centrality, x.coverage,
+                             x.position, x.headline, x.length)
                       + String(x.text.prefix(70)))
             }
         }

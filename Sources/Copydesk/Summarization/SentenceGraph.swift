@@ -6,12 +6,17 @@ import Foundation
 /// the article's own sentences, `idf(t) = ln(n / df(t)) + 1`; vectors are L2-normalised, so the
 /// similarity matrix is `X·Xᵀ`, one BLAS `dgemm` over the terms shared by at least two sentences
 /// (a term in one sentence only adds nothing off the diagonal; norms are taken before dropping it).
+/// Length-normalised cosine centrality misses one thing readers value: how much of the article's
+/// recurring vocabulary a sentence carries, so the graph also reports ``coverage``.
 struct SentenceGraph {
     let count: Int
     /// `count × count`, row-major; the diagonal is 1 for non-empty sentences.
     let similarity: [Double]
     /// Similarity of each sentence to the headline (0 without one).
     let headlineSimilarity: [Double]
+    /// `Σ ln df(t)` over the sentence's distinct terms: how much of the article's recurring
+    /// vocabulary it carries (0 for terms found in no other sentence).
+    let coverage: [Double]
 
     static let tokenizer = Tokenizer(.init(minimumLength: 2))
     static let stopWords = Set(StopWords.english)
@@ -41,6 +46,7 @@ struct SentenceGraph {
             return v
         }
         let vectors = bags.map(vector)
+        coverage = bags.map { bag in Set(bag).reduce(0) { $0 + log(Double(df[$1] ?? 1)) } }
         let shared = df.filter { $0.value >= 2 }.keys.sorted()
         let column = Dictionary(uniqueKeysWithValues: shared.enumerated().map { ($1, $0) })
         let m = shared.count

@@ -22,6 +22,7 @@ public struct ScoredSentence: Sendable, Equatable {
     public var text: String
     public var score: Double
     public var centrality: Double
+    public var coverage: Double
     public var position: Double
     public var headline: Double
     public var length: Double
@@ -130,15 +131,18 @@ public struct Summarizer: Sendable {
         let graph = SentenceGraph(sentences: texts, headline: headline)
         let (centrality, iterations) = graph.lexRank(damping: c.damping, maxIterations: c.maxIterations, tolerance: c.iterationTolerance)
         let top = centrality.max() ?? 1
+        let topCoverage = graph.coverage.max() ?? 0
         var out: [ScoredSentence] = []
         for (i, t) in texts.enumerated() {
             let words = Summarizer.words(t)
             let cen = top > 0 ? centrality[i] / top : 0
+            let cov = topCoverage > 0 ? graph.coverage[i] / topCoverage : 0
             let pos = exp(-Double(i) / c.positionDecay)
             let head = graph.headlineSimilarity[i]
             let len = words < c.minimumWords ? 0 : min(1, Double(words) / c.fullLength)
-            let score = c.centrality * cen + c.position * pos + c.headline * head + c.length * len
-            out.append(ScoredSentence(index: i, text: t, score: score, centrality: cen, position: pos, headline: head, length: len))
+            let score = c.centrality * cen + c.coverage * cov + c.position * pos + c.headline * head + c.length * len
+            out.append(ScoredSentence(index: i, text: t, score: score, centrality: cen, coverage: cov, position: pos,
+                                      headline: head, length: len))
         }
         return (out, graph, iterations)
     }
