@@ -2,6 +2,7 @@
 """`make bench`: Copydesk against scikit-learn and LIBLINEAR on the shared research corpora.
 
 Usage: scripts/bench.py BINARY   (environment: BENCH_QUICK=1 for a short run, BENCH_RUNS=N,
+BENCH_ONLY=classification|summaries for one part,
 PEERS_PY=path/to/python of ../shared/peers, CORPORA=path to the corpora folder)
 
 Copydesk is timed as whole processes (`train`: read JSONL + vectorize + fit + write the model;
@@ -21,6 +22,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+ONLY = os.environ.get("BENCH_ONLY", "")  # "classification" or "summaries" runs one part
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 CORPORA = os.environ.get("CORPORA", os.path.join(ROOT, "..", "shared", "corpora"))
 PEERS = os.path.join(ROOT, "..", "shared", "peers")
@@ -107,10 +109,90 @@ def table(results):
     return "\n".join(lines)
 
 
+def summaries(binary):
+    """Copydesk against Lead-N and sumy on BBC test, every system scored by the peers' rouge_files.py."""
+    dataset = os.path.join(CORPORA, "bbc")
+    test = os.path.join(dataset, "test.jsonl")
+    n = count_lines(test)
+    out = tempfile.mkdtemp(prefix="copydesk-bench-")
+    files = {}
+    for length in ("reference", "3"):
+        files[length] = os.path.join(out, f"copydesk-{'k' if length == 'reference' else length}.jsonl")
+        subprocess.run([binary, "evaluate-summaries", "--corpus", dataset, "--split", "test", "--length", length,
+                        "--output", files[length], "--json", "--quiet"], check=True, stdout=subprocess.PIPE)
+    # Speed: the whole `copydesk summarize` process over the test JSONL (3 sentences, no page cleaning).
+    times = []
+    for _ in range(RUNS):
+        with open(test) as stdin:
+            with tempfile.NamedTemporaryFile("r") as t:
+                subprocess.run(["/usr/bin/time", "-f", "%e", "-o", t.name, binary, "summarize", "--format", "jsonl",
+                                "--no-clean", "--sentences", "3"], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+                times.append(float(t.read().split()[-1]))
+    ours_s_per_1k = statistics.median(times) * 1000 / n
+    rows = {}
+    if os.path.exists(PEERS_PY):
+        p = subprocess.run([PEERS_PY, os.path.join(PEERS, "rouge_files.py"), dataset, files["reference"], files["3"],
+                            "--names", "Copydesk-k,Copydesk-3", "--split", "test", "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for r in json.loads(p.stdout.strip().splitlines()[-1])["results"]:
+            rows[r["method"]] = {**r, "s_per_1k": ours_s_per_1k}
+        p = subprocess.run([PEERS_PY, os.path.join(PEERS, "summarize_peers.py"), dataset, "--split", "test", "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode == 0:
+            for r in json.loads(p.stdout.strip().splitlines()[-1])["results"]:
+                rows[r["method"]] = r
+        else:
+            print(f"bench: summarize_peers.py failed: {p.stderr[-500:]}", file=sys.stderr)
+    else:
+        for length, name in (("reference", "Copydesk-k"), ("3", "Copydesk-3")):
+            r = json.loads(subprocess.run([binary, "evaluate-summaries", "--corpus", dataset, "--split", "test",
+                                           "--length", length, "--json", "--quiet"], stdout=subprocess.PIPE, text=True).stdout)
+            rows[name] = {"method": name, **{k: v / 100 for k, v in r["copydesk"].items()}, "s_per_1k": ours_s_per_1k}
+    return rows, n
+
+
+def summary_table(rows):
+    lines = ["| length | method | ROUGE-1 | ROUGE-2 | ROUGE-L | s / 1,000 articles |", "|---|---|---:|---:|---:|---:|"]
+    for suffix, label in (("-k", "as reference"), ("-3", "3 sentences")):
+        group = sorted((r for m, r in rows.items() if m.endswith(suffix)), key=lambda r: -r["rouge2"])
+        for r in group:
+            lines.append(f"| {label} | {r['method']} | {100*r['rouge1']:.2f} | {100*r['rouge2']:.2f} | "
+                         f"{100*r['rougeL']:.2f} | {r['s_per_1k']:.2f} |")
+    lex = rows.get("LexRank-3")
+    ours = rows.get("Copydesk-3")
+    note = ""
+    if lex and ours:
+        note = (f"\nCopydesk summarizes at {ours['s_per_1k']:.2f} s per 1,000 articles (whole process), "
+                f"{lex['s_per_1k'] / ours['s_per_1k']:.0f}× faster than sumy LexRank ({lex['s_per_1k']:.2f}).")
+    return "\n".join(lines) + note
+
+
+def write_section(name, title, body):
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + f"\n\n## {title}\n\n" + block + "\n"
+    open(path, "w").write(text)
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/copydesk")
     if not os.path.exists(os.path.join(CORPORA, "bbc", "train.jsonl")):
         sys.exit(f"bench: research corpora not found in {CORPORA}; set CORPORA=")
+    m = machine(binary)
+    today = datetime.date.today().isoformat()
+    if ONLY != "summaries":
+        classification(binary, m, today)
+    if ONLY != "classification":
+        summarization(binary, m, today)
+    print("bench: wrote BENCHMARKS.md", file=sys.stderr)
+
+
+def classification(binary, m, today):
     datasets = ["bbc"] if QUICK else ["bbc", "20news"]
     results = []
     for d in datasets:
@@ -121,8 +203,6 @@ def main():
             if r:
                 rows.append(r)
         results.append((d, rows))
-    m = machine(binary)
-    today = datetime.date.today().isoformat()
     body = "\n".join([
         f"Measured {today} with `{'BENCH_QUICK=1 ' if QUICK else ''}make bench` (commit {m['commit']}); "
         f"Copydesk: median of {RUNS} run(s), whole processes; peers: one run each, same session.",
@@ -138,16 +218,25 @@ def main():
         "  `copydesk evaluate` process (model load included); the peers' vectorize + predict.",
     ])
     print(body)
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    start, end = "<!-- bench:classification:start -->", "<!-- bench:classification:end -->"
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
-    block = f"{start}\n{body}\n{end}"
-    if start in text and end in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n## Section classification\n\n" + block + "\n"
-    open(path, "w").write(text)
-    print(f"bench: wrote {path}", file=sys.stderr)
+    write_section("classification", "Section classification", body)
+
+
+def summarization(binary, m, today):
+    print("bench: bbc summaries ...", file=sys.stderr)
+    rows, n = summaries(binary)
+    sbody = "\n".join([
+        f"Measured {today} with `{'BENCH_QUICK=1 ' if QUICK else ''}make bench` (commit {m['commit']}) on the {n} BBC test "
+        "articles. Every system is scored by `../shared/peers/rouge_files.py` / `summarize_peers.py` (rouge-score, "
+        "Porter stemming, F1 × 100, mean over articles); `-k` = as many sentences as the reference, `-3` = three.",
+        "",
+        summary_table(rows),
+        "",
+        "- Copydesk's time is the whole `copydesk summarize --format jsonl --no-clean --sentences 3` process over the",
+        f"  test JSONL (median of {RUNS}); sumy's includes its Punkt sentence split and word tokenisation, not Python start-up.",
+        "- Copydesk counts the reference's sentences with its own splitter, the peers with Punkt.",
+    ])
+    print(sbody)
+    write_section("summaries", "Ledes, teasers and summaries", sbody)
 
 
 if __name__ == "__main__":
