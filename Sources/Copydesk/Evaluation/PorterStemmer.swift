@@ -88,30 +88,71 @@ public enum PorterStemmer {
         return n == 2 && !isConsonant(w, e - 2) && isConsonant(w, e - 1)
     }
 
-    static func ends(_ w: [UInt8], _ suffix: String) -> Bool {
-        let s = Array(suffix.utf8)
-        return w.count >= s.count && w[(w.count - s.count)...].elementsEqual(s)
+    static func ends(_ w: [UInt8], _ suffix: [UInt8]) -> Bool {
+        guard w.count >= suffix.count else { return false }
+        let offset = w.count - suffix.count
+        for k in 0..<suffix.count where w[offset + k] != suffix[k] { return false }
+        return true
+    }
+
+    static func ends(_ w: [UInt8], _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard w.count >= n else { return false }
+        let p = suffix.utf8Start
+        for k in 0..<n where w[w.count - n + k] != p[k] { return false }
+        return true
+    }
+
+    /// When a rule may fire, tested on the stem left after removing the suffix.
+    enum Condition: Sendable {
+        case always, positive, greaterThanOne
+        /// `-ion` needs `m > 1` and a stem ending in `s` or `t`.
+        case sOrT
+        /// NLTK's `-logi` measures the word without `ogi`, i.e. the stem plus `l`.
+        case stemPlusOne
+
+        func holds(_ stem: ArraySlice<UInt8>, word: [UInt8]) -> Bool {
+            switch self {
+            case .always: true
+            case .positive: measure(stem) > 0
+            case .greaterThanOne: measure(stem) > 1
+            case .sOrT: measure(stem) > 1 && (stem.last == 0x73 || stem.last == 0x74)
+            case .stemPlusOne: measure(word[..<(stem.count + 1)]) > 0
+            }
+        }
+    }
+
+    struct Rule: Sendable {
+        let suffix: [UInt8]
+        let replacement: [UInt8]
+        let condition: Condition
+        init(_ suffix: String, _ replacement: String, _ condition: Condition) {
+            self.suffix = Array(suffix.utf8)
+            self.replacement = Array(replacement.utf8)
+            self.condition = condition
+        }
     }
 
     /// The rules of one step: the first rule whose suffix matches decides; if its condition on the
     /// remaining stem fails, the word is left as it is.
-    static func apply(_ w: inout [UInt8], _ rules: [(String, String, (ArraySlice<UInt8>) -> Bool)]) {
-        for (suffix, replacement, condition) in rules where ends(w, suffix) {
-            let stem = w[..<(w.count - suffix.utf8.count)]
-            if condition(stem) { w = Array(stem) + Array(replacement.utf8) }
+    static func apply(_ w: inout [UInt8], _ rules: [Rule]) {
+        for rule in rules where ends(w, rule.suffix) {
+            let stem = w[..<(w.count - rule.suffix.count)]
+            if rule.condition.holds(stem, word: w) {
+                w.removeLast(rule.suffix.count)
+                w.append(contentsOf: rule.replacement)
+            }
             return
         }
     }
 
-    static func positive(_ stem: ArraySlice<UInt8>) -> Bool { measure(stem) > 0 }
-    static func greaterThanOne(_ stem: ArraySlice<UInt8>) -> Bool { measure(stem) > 1 }
-    static func always(_ stem: ArraySlice<UInt8>) -> Bool { true }
-
     // MARK: - Steps
+
+    static let step1aRules = [Rule("sses", "ss", .always), Rule("ies", "i", .always), Rule("ss", "ss", .always), Rule("s", "", .always)]
 
     static func step1a(_ w: inout [UInt8]) {
         if ends(w, "ies") && w.count == 4 { w.removeLast(); return }  // ties → tie
-        apply(&w, [("sses", "ss", always), ("ies", "i", always), ("ss", "ss", always), ("s", "", always)])
+        apply(&w, step1aRules)
     }
 
     static func step1b(_ w: inout [UInt8]) {
@@ -123,19 +164,17 @@ public enum PorterStemmer {
             if measure(w[..<(w.count - 3)]) > 0 { w.removeLast() }
             return
         }
-        var stem: [UInt8]
-        if ends(w, "ed") && containsVowel(w[..<(w.count - 2)]) { stem = Array(w[..<(w.count - 2)]) }
-        else if ends(w, "ing") && containsVowel(w[..<(w.count - 3)]) { stem = Array(w[..<(w.count - 3)]) }
+        if ends(w, "ed") && containsVowel(w[..<(w.count - 2)]) { w.removeLast(2) }
+        else if ends(w, "ing") && containsVowel(w[..<(w.count - 3)]) { w.removeLast(3) }
         else { return }
-        if ends(stem, "at") || ends(stem, "bl") || ends(stem, "iz") {
-            stem.append(0x65)
-        } else if endsDoubleConsonant(stem[...]) {
-            let last = stem[stem.count - 1]
-            if last != 0x6C && last != 0x73 && last != 0x7A { stem.removeLast() }
-        } else if measure(stem[...]) == 1 && endsCVC(stem[...]) {
-            stem.append(0x65)
+        if ends(w, "at") || ends(w, "bl") || ends(w, "iz") {
+            w.append(0x65)
+        } else if endsDoubleConsonant(w[...]) {
+            let last = w[w.count - 1]
+            if last != 0x6C && last != 0x73 && last != 0x7A { w.removeLast() }
+        } else if measure(w[...]) == 1 && endsCVC(w[...]) {
+            w.append(0x65)
         }
-        w = stem
     }
 
     static func step1c(_ w: inout [UInt8]) {
@@ -144,45 +183,44 @@ public enum PorterStemmer {
         if stem.count > 1 && isConsonant(stem, stem.endIndex - 1) { w[w.count - 1] = 0x69 }
     }
 
+    static let step2Rules = [
+        Rule("ational", "ate", .positive), Rule("tional", "tion", .positive), Rule("enci", "ence", .positive),
+        Rule("anci", "ance", .positive), Rule("izer", "ize", .positive), Rule("bli", "ble", .positive),
+        Rule("alli", "al", .positive), Rule("entli", "ent", .positive), Rule("eli", "e", .positive),
+        Rule("ousli", "ous", .positive), Rule("ization", "ize", .positive), Rule("ation", "ate", .positive),
+        Rule("ator", "ate", .positive), Rule("alism", "al", .positive), Rule("iveness", "ive", .positive),
+        Rule("fulness", "ful", .positive), Rule("ousness", "ous", .positive), Rule("aliti", "al", .positive),
+        Rule("iviti", "ive", .positive), Rule("biliti", "ble", .positive), Rule("fulli", "ful", .positive),
+        Rule("logi", "log", .stemPlusOne),
+    ]
+
     static func step2(_ w: inout [UInt8]) {
         if ends(w, "alli") && measure(w[..<(w.count - 4)]) > 0 {
-            w = Array(w[..<(w.count - 4)]) + Array("al".utf8)
+            w.removeLast(2)  // -alli → -al
             step2(&w)
             return
         }
-        let word = w
-        apply(&w, [
-            ("ational", "ate", positive), ("tional", "tion", positive), ("enci", "ence", positive),
-            ("anci", "ance", positive), ("izer", "ize", positive), ("bli", "ble", positive),
-            ("alli", "al", positive), ("entli", "ent", positive), ("eli", "e", positive),
-            ("ousli", "ous", positive), ("ization", "ize", positive), ("ation", "ate", positive),
-            ("ator", "ate", positive), ("alism", "al", positive), ("iveness", "ive", positive),
-            ("fulness", "ful", positive), ("ousness", "ous", positive), ("aliti", "al", positive),
-            ("iviti", "ive", positive), ("biliti", "ble", positive), ("fulli", "ful", positive),
-            // NLTK measures the word without "ogi" here, not the stem without "logi".
-            ("logi", "log", { _ in measure(word[..<(word.count - 3)]) > 0 }),
-        ])
+        apply(&w, step2Rules)
     }
 
-    static func step3(_ w: inout [UInt8]) {
-        apply(&w, [
-            ("icate", "ic", positive), ("ative", "", positive), ("alize", "al", positive),
-            ("iciti", "ic", positive), ("ical", "ic", positive), ("ful", "", positive), ("ness", "", positive),
-        ])
-    }
+    static let step3Rules = [
+        Rule("icate", "ic", .positive), Rule("ative", "", .positive), Rule("alize", "al", .positive),
+        Rule("iciti", "ic", .positive), Rule("ical", "ic", .positive), Rule("ful", "", .positive), Rule("ness", "", .positive),
+    ]
 
-    static func step4(_ w: inout [UInt8]) {
-        apply(&w, [
-            ("al", "", greaterThanOne), ("ance", "", greaterThanOne), ("ence", "", greaterThanOne),
-            ("er", "", greaterThanOne), ("ic", "", greaterThanOne), ("able", "", greaterThanOne),
-            ("ible", "", greaterThanOne), ("ant", "", greaterThanOne), ("ement", "", greaterThanOne),
-            ("ment", "", greaterThanOne), ("ent", "", greaterThanOne),
-            ("ion", "", { measure($0) > 1 && ($0.last == 0x73 || $0.last == 0x74) }),
-            ("ou", "", greaterThanOne), ("ism", "", greaterThanOne), ("ate", "", greaterThanOne),
-            ("iti", "", greaterThanOne), ("ous", "", greaterThanOne), ("ive", "", greaterThanOne),
-            ("ize", "", greaterThanOne),
-        ])
-    }
+    static func step3(_ w: inout [UInt8]) { apply(&w, step3Rules) }
+
+    static let step4Rules = [
+        Rule("al", "", .greaterThanOne), Rule("ance", "", .greaterThanOne), Rule("ence", "", .greaterThanOne),
+        Rule("er", "", .greaterThanOne), Rule("ic", "", .greaterThanOne), Rule("able", "", .greaterThanOne),
+        Rule("ible", "", .greaterThanOne), Rule("ant", "", .greaterThanOne), Rule("ement", "", .greaterThanOne),
+        Rule("ment", "", .greaterThanOne), Rule("ent", "", .greaterThanOne), Rule("ion", "", .sOrT),
+        Rule("ou", "", .greaterThanOne), Rule("ism", "", .greaterThanOne), Rule("ate", "", .greaterThanOne),
+        Rule("iti", "", .greaterThanOne), Rule("ous", "", .greaterThanOne), Rule("ive", "", .greaterThanOne),
+        Rule("ize", "", .greaterThanOne),
+    ]
+
+    static func step4(_ w: inout [UInt8]) { apply(&w, step4Rules) }
 
     static func step5a(_ w: inout [UInt8]) {
         guard ends(w, "e") else { return }

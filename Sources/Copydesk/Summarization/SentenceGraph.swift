@@ -21,47 +21,67 @@ struct SentenceGraph {
     static let tokenizer = Tokenizer(.init(minimumLength: 2))
     static let stopWords = Set(StopWords.english)
 
-    static func terms(_ text: String) -> [String] {
+    /// Content terms of `text`: tokens without stop words, ASCII ones Porter-stemmed. `stems`
+    /// caches stems across the sentences of one article.
+    static func terms(_ text: String, stems: inout [String: String]) -> [String] {
         tokenizer.tokens(text).compactMap { t in
             if stopWords.contains(t) { return nil }
-            return t.utf8.allSatisfy({ $0 < 0x80 }) ? PorterStemmer.stem(t) : t
+            guard t.utf8.allSatisfy({ $0 < 0x80 }) else { return t }
+            if let s = stems[t] { return s }
+            let s = PorterStemmer.stem(t)
+            stems[t] = s
+            return s
         }
     }
 
     init(sentences: [String], headline: String?) {
         let n = sentences.count
         count = n
-        let bags = sentences.map(SentenceGraph.terms)
-        var df: [String: Int] = [:]
-        for bag in bags { for t in Set(bag) { df[t, default: 0] += 1 } }
-        let idf = df.mapValues { log(Double(n) / Double($0)) + 1 }
-        // Weighted, normalised vectors as dictionaries, then a dense matrix over shared terms.
-        func vector(_ bag: [String]) -> [String: Double] {
-            var tf: [String: Double] = [:]
-            for t in bag { tf[t, default: 0] += 1 }
-            var v: [String: Double] = [:]
-            var norm = 0.0
-            for (t, c) in tf { let w = c * (idf[t] ?? 1); v[t] = w; norm += w * w }
-            if norm > 0 { let inv = 1 / norm.squareRoot(); for t in v.keys { v[t]! *= inv } }
+        // Terms as dense ids per article: one dictionary lookup per token, arrays after that.
+        var ids: [String: Int] = [:]
+        var stems: [String: String] = [:]
+        func bag(_ text: String) -> [Int] {
+            SentenceGraph.terms(text, stems: &stems).map { t in
+                if let id = ids[t] { return id }
+                ids[t] = ids.count
+                return ids.count - 1
+            }
+        }
+        let bags = sentences.map(bag)
+        let headlineBag = headline.map(bag) ?? []
+        var df = [Int](repeating: 0, count: ids.count)
+        var seen = [Int](repeating: -1, count: ids.count)
+        for (i, b) in bags.enumerated() { for t in b where seen[t] != i { seen[t] = i; df[t] += 1 } }
+        let idf = df.map { $0 > 0 ? log(Double(n) / Double($0)) + 1 : 1 }
+        coverage = bags.map { b in Set(b).reduce(0) { $0 + log(Double(max(df[$1], 1))) } }
+        /// Sorted (term, weight) pairs, L2-normalised.
+        func vector(_ b: [Int]) -> [(Int, Double)] {
+            var counts: [Int: Double] = [:]
+            for t in b { counts[t, default: 0] += 1 }
+            var v = counts.map { ($0.key, $0.value * idf[$0.key]) }.sorted { $0.0 < $1.0 }
+            let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+            if norm > 0 { for k in v.indices { v[k].1 /= norm } }
             return v
         }
         let vectors = bags.map(vector)
-        coverage = bags.map { bag in Set(bag).reduce(0) { $0 + log(Double(df[$1] ?? 1)) } }
-        let shared = df.filter { $0.value >= 2 }.keys.sorted()
-        let column = Dictionary(uniqueKeysWithValues: shared.enumerated().map { ($1, $0) })
-        let m = shared.count
+        // Dense matrix over the terms shared by two or more sentences.
+        var column = [Int](repeating: -1, count: ids.count)
+        var m = 0
+        for t in 0..<ids.count where df[t] >= 2 { column[t] = m; m += 1 }
         var sim = [Double](repeating: 0, count: n * n)
         if m > 0 && n > 0 {
             var x = [Double](repeating: 0, count: n * m)
-            for (i, v) in vectors.enumerated() { for (t, w) in v { if let j = column[t] { x[i * m + j] = w } } }
+            for (i, v) in vectors.enumerated() { for (t, w) in v where column[t] >= 0 { x[i * m + column[t]] = w } }
             BLAS.gemm(transposeA: false, transposeB: true, m: n, n: n, k: m, alpha: 1, x, lda: m, x, ldb: m,
                       beta: 0, &sim, ldc: n)
         }
         for i in 0..<n { sim[i * n + i] = vectors[i].isEmpty ? 0 : 1 }
         similarity = sim
-        if let headline, !headline.isEmpty {
-            let h = vector(SentenceGraph.terms(headline))
-            headlineSimilarity = vectors.map { v in v.reduce(0) { $0 + $1.value * (h[$1.key] ?? 0) } }
+        if !headlineBag.isEmpty {
+            var h = [Double](repeating: 0, count: ids.count)
+            // The headline's terms weighted with the article's idf (1 for terms only the headline has).
+            for (t, w) in vector(headlineBag) { h[t] = w }
+            headlineSimilarity = vectors.map { v in v.reduce(0) { $0 + $1.1 * h[$1.0] } }
         } else {
             headlineSimilarity = [Double](repeating: 0, count: n)
         }
