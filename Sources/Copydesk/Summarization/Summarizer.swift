@@ -31,7 +31,8 @@ public struct ScoredSentence: Sendable, Equatable {
 /// A lede, a teaser and a summary, all made of the article's own sentences.
 public struct ArticleSummary: Sendable {
     public var title: String?
-    /// The dateline removed from the first sentence, if any.
+    /// The first sentence's dateline, if any: removed from the lede and teaser unless
+    /// ``SummaryConfiguration/keepDateline``, kept in the summary.
     public var dateline: String?
     public var lede: String
     public var teaser: String
@@ -79,23 +80,21 @@ public struct Summarizer: Sendable {
         self.cleaner = cleaner
     }
 
-    /// The article's sentences after cleaning, the first one's dateline split off, and the headline.
+    /// The article's sentences after cleaning, the headline, and the first sentence's dateline
+    /// (which stays in the sentence: summaries keep it, the lede and teaser drop it by default).
     public func sentences(of text: String, title: String? = nil, clean: Bool = true) -> (title: String?, dateline: String?, sentences: [String]) {
         let cleaned = clean ? cleaner.clean(text) : CleanedArticle(title: nil, paragraphs: [text], removed: [])
-        var sentences: [String] = []
-        var dateline: String?
-        for paragraph in cleaned.paragraphs {
-            for s in splitter.split(paragraph) {
-                var t = s.text
-                if sentences.isEmpty && dateline == nil {
-                    let (d, rest) = Dateline.split(t)
-                    if let d, !configuration.keepDateline { dateline = d; t = rest }
-                    else if let d { dateline = d }
-                }
-                sentences.append(t)
-            }
-        }
+        let sentences = cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) }
+        let dateline = sentences.first.flatMap { Dateline.split($0).dateline }
         return (title ?? cleaned.title, dateline, sentences)
+    }
+
+    /// How a sentence reads as a lede or teaser: without the dateline unless configured to keep it.
+    func display(_ s: ScoredSentence) -> ScoredSentence {
+        guard s.index == 0, !configuration.keepDateline else { return s }
+        var copy = s
+        copy.text = Dateline.split(s.text).rest
+        return copy
     }
 
     /// Summarizes `text`. `source` names the input in errors.
@@ -115,8 +114,9 @@ public struct Summarizer: Sendable {
         let graph = ranked.graph
         let scored = ranked.sentences
 
-        let lede = scored.first { Summarizer.words($0.text) >= 4 && $0.text != headline } ?? scored[0]
-        let (teaser, shortened) = try makeTeaser(scored, lede: lede, graph: graph, budget: teaserCharacters, source: source)
+        let shown = scored.map(display)
+        let lede = shown.first { Summarizer.words($0.text) >= 4 && $0.text != headline } ?? shown[0]
+        let (teaser, shortened) = try makeTeaser(shown, lede: lede, graph: graph, budget: teaserCharacters, source: source)
         var (chosen, summaryShortened) = select(scored, graph: graph, length: length)
         if order == .document { chosen.sort { $0.index < $1.index } }
         return ArticleSummary(title: headline, dateline: dateline, lede: lede.text, teaser: teaser,

@@ -33,7 +33,7 @@ public struct SummaryConfiguration: Sendable, Hashable {
     public var iterationTolerance: Double
     /// Only the first this many sentences are ranked (a bound on time for pathological inputs).
     public var maxSentences: Int
-    /// Keep a leading dateline (`BEIRUT — `) in the lede and teaser.
+    /// Keep a leading dateline (`BEIRUT — `) in the lede and teaser (summaries always keep it).
     public var keepDateline: Bool
 
     /// The defaults were tuned on the training split of the BBC corpus and checked on Copydesk's

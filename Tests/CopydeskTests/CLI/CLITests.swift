@@ -154,3 +154,91 @@ struct CLI {
         #expect(accepted.status == 0 && accepted.stdout.contains("sports"))
     }
 }
+
+@Suite(.serialized) struct SummaryCLITests {
+    static let article = SummarizerTests.article
+
+    func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func summarizeTextAndJSON() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let file = try write(Self.article, "a.txt", in: dir)
+        let text = try CLI.run(["summarize", file])
+        #expect(text.status == 0 && text.stdout.contains("lede:     The City Council voted 6-1"))
+        let json = try CLI.run(["summarize", "--json", "--teaser-chars", "120", "--sentences", "2", file])
+        #expect(json.status == 0)
+        let o = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(o["lede"] is String && o["teaser"] is String && o["summary"] is String)
+        #expect((o["teaser"] as? String ?? "").count <= 120)
+        #expect((o["summary_sentences"] as? [String])?.count == 2)
+        #expect(o["dateline"] as? String == "HARBOR CITY —")
+        let kept = try CLI.run(["summarize", "--json", "--keep-dateline", file])
+        #expect(kept.stdout.contains("\"lede\":\"HARBOR CITY — The City Council"))
+    }
+
+    @Test func summarizeStreamsJSONL() throws {
+        let lines = [
+            ["id": "s1", "title": "Ferry dock", "text": Self.article],
+            ["id": "s2", "text": "The mayor resigned on Friday."],
+            ["id": "s3", "text": "   "],
+        ].map { String(decoding: try! JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        let r = try CLI.run(["summarize", "--format", "jsonl"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(r.status == 65, "one article was empty")
+        let objects = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.map { $0["id"] as? String } == ["s1", "s2", "s3"])
+        #expect(objects[1]["lede"] as? String == "The mayor resigned on Friday.")
+        #expect(objects[2]["error"] != nil)
+        #expect(r.stderr.contains("no article text"))
+    }
+
+    @Test func sentencesAndClean() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let file = try write(ArticleCleanerTests.page, "page.txt", in: dir)
+        let sentences = try CLI.run(["sentences", "-"], stdin: "Maj. Gen. Ann Cole spoke. U.S. officials listened.")
+        #expect(sentences.stdout == "Maj. Gen. Ann Cole spoke.\nU.S. officials listened.\n")
+        let json = try CLI.run(["sentences", "--json", "-"], stdin: "One here. Two there.")
+        #expect(json.stdout.contains("\"start\":10"))
+        let clean = try CLI.run(["clean", "--show-removed", file])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.hasPrefix("Harbor council approves new ferry dock\n"))
+        #expect(clean.stdout.contains("[photo caption or credit] Commuters crowd"))
+        #expect(!clean.stdout.components(separatedBy: "-- removed")[0].contains("newsletter"))
+    }
+
+    @Test func badSummaryInputs() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let file = try write(Self.article, "a.txt", in: dir)
+        let small = try CLI.run(["summarize", "--teaser-chars", "2", file])
+        #expect(small.status == 65 && small.stderr.contains("too small for even one word"))
+        let empty = try CLI.run(["summarize", "-"], stdin: "\n\n")
+        #expect(empty.status == 65 && empty.stderr.contains("empty"))
+        let nav = try CLI.run(["summarize", "-"], stdin: "Home\nNews\nSports\nSubscribe\n")
+        #expect(nav.status == 65 && nav.stderr.contains("no article text"))
+        let both = try CLI.run(["summarize", "--words", "5", "--chars", "10", file])
+        #expect(both.status == 64)
+        let big = try write(String(repeating: "Words in a sentence. ", count: 3_000_000), "big.txt", in: dir)
+        let refused = try CLI.run(["summarize", big])
+        #expect(refused.status == 65 && refused.stderr.contains("raise --max-bytes"))
+    }
+
+    @Test func evaluateSummariesOnATinyCorpus() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let sentences = SentenceSplitter().split(Self.article.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")).map(\.text)
+        let record: [String: String] = ["id": "t1", "title": "Ferry dock", "text": sentences.joined(separator: " "),
+                                        "summary": sentences[0] + " " + sentences[1]]
+        let path = try write(String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n", "test.jsonl", in: dir)
+        let out = dir.appendingPathComponent("ours.jsonl").path
+        let r = try CLI.run(["evaluate-summaries", "--corpus", dir.path, "--split", "test", "--json", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect((o["lead"] as? [String: Double])?["rouge1"] == 100, "Lead-2 equals this reference")
+        #expect(o["articles"] as? Int == 1)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("\"id\":\"t1\""))
+        let bad = try CLI.run(["evaluate-summaries", "--corpus", path, "--length", "zero"])
+        #expect(bad.status == 64)
+    }
+}
