@@ -5,6 +5,7 @@ import Foundation
 extension CorpusFormat: ExpressibleByArgument {}
 extension LogisticRegressionConfiguration.ClassWeight: ExpressibleByArgument {}
 extension TokenizerConfiguration.Rule: ExpressibleByArgument {}
+extension TokenizerConfiguration.Links: ExpressibleByArgument {}
 
 /// Where a corpus is and how to read it.
 struct CorpusOptions: ParsableArguments {
@@ -59,6 +60,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Token rule: news (Copydesk's) or scikit-learn (TfidfVectorizer's default).")
     var tokenizer: TokenizerConfiguration.Rule = .news
 
+    @Option(help: "Links and e-mail addresses under the news rule: keep (one token each) or drop.")
+    var links: TokenizerConfiguration.Links = .keep
+
     @Option(name: .customLong("c"), help: "Inverse regularisation strength (scikit-learn's C).")
     var c = 10.0
 
@@ -95,7 +99,7 @@ struct TrainingOptions: ParsableArguments {
                 stop = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
         }
-        let tfidf = TFIDFConfiguration(tokenizer: .init(rule: tokenizer), ngrams: low...high, minDF: minDF, maxDF: maxDF,
+        let tfidf = TFIDFConfiguration(tokenizer: .init(rule: tokenizer, links: links), ngrams: low...high, minDF: minDF, maxDF: maxDF,
                                        maxFeatures: maxFeatures, sublinearTF: sublinearTf, stopWords: stop)
         let regression = LogisticRegressionConfiguration(c: c, classWeight: classWeight, maxIterations: maxIterations,
                                                          tolerance: tolerance, threads: threads)

@@ -51,6 +51,16 @@ struct TermCounter {
                 }
             }
         }
+        // Parts of compound tokens count as extra unigrams.
+        if ngrams.contains(1) && !tokens.partEnds.isEmpty {
+            tokens.partBytes.withUnsafeBufferPointer { bytes in
+                for p in 0..<tokens.partEnds.count {
+                    let key = UnsafeBufferPointer(rebasing: bytes[tokens.partRange(p)])
+                    if let stopWords, stopWords.id(of: key) != nil { continue }
+                    if let id = lookup(key) { ids.append(Int32(id)) }
+                }
+            }
+        }
         ids.sort()
         var i = 0
         while i < ids.count {

@@ -14,7 +14,8 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
         /// a hyphen inside a word (`4-decade-old`), a `.` or `,` between digits (`3.5`, `1,200`) and
         /// the dots of single-letter initialisms (`U.S.` → `u.s`). A possessive `'s` is dropped
         /// (`Assad's` → `assad`). Links (`http://…`, `www.…`) and e-mail addresses are one token each,
-        /// or are dropped with ``Links/drop``.
+        /// or are dropped with ``Links/drop``. Compound tokens also yield their parts as extra
+        /// unigrams (``TokenizerConfiguration/parts``).
         case news
         /// scikit-learn's default `token_pattern`, `(?u)\b\w\w+\b`: maximal runs of Unicode letters,
         /// numbers and `_`, nothing joined. With this rule Copydesk's TF-IDF values equal
@@ -34,12 +35,27 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
     public var links: Links
     /// Shorter tokens (counted in Unicode scalars) are dropped; 2 matches scikit-learn.
     public var minimumLength: Int
+    /// Under the news rule, a compound token (hyphenated word, number with separators, initialism,
+    /// link, e-mail address) also yields its alphanumeric parts as extra unigram features
+    /// (``TokenList/partBytes``): `cs.cmu.edu` stays one token for n-grams and still counts `cmu`.
+    public var parts: Bool
 
-    public init(rule: Rule = .news, lowercase: Bool = true, links: Links = .keep, minimumLength: Int = 2) {
+    public init(rule: Rule = .news, lowercase: Bool = true, links: Links = .keep, minimumLength: Int = 2,
+                parts: Bool = true) {
         self.rule = rule
         self.lowercase = lowercase
         self.links = links
         self.minimumLength = minimumLength
+        self.parts = parts
+    }
+
+    private enum CodingKeys: String, CodingKey { case rule, lowercase, links, minimumLength, parts }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(rule: try c.decode(Rule.self, forKey: .rule), lowercase: try c.decode(Bool.self, forKey: .lowercase),
+                  links: try c.decode(Links.self, forKey: .links), minimumLength: try c.decode(Int.self, forKey: .minimumLength),
+                  parts: try c.decodeIfPresent(Bool.self, forKey: .parts) ?? false)
     }
 }
 
@@ -49,6 +65,9 @@ public struct TokenList: Sendable {
     public var bytes: [UInt8] = []
     /// `ends[i]` is one past the last byte of token `i`.
     public var ends: [Int] = []
+    /// Parts of compound tokens (see ``TokenizerConfiguration/parts``), stored the same way.
+    public var partBytes: [UInt8] = []
+    public var partEnds: [Int] = []
 
     public init() {}
 
@@ -61,6 +80,16 @@ public struct TokenList: Sendable {
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
+        partBytes.removeAll(keepingCapacity: true)
+        partEnds.removeAll(keepingCapacity: true)
+    }
+
+    /// The byte range of part `i` within ``partBytes``.
+    @inlinable
+    public func partRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : partEnds[i - 1])..<partEnds[i] }
+
+    public var partStrings: [String] {
+        (0..<partEnds.count).map { String(decoding: partBytes[partRange($0)], as: UTF8.self) }
     }
 
     public func string(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
@@ -139,12 +168,39 @@ public struct Tokenizer: Sendable {
     }
 
     @inline(__always)
-    func commit(_ tokens: inout TokenList, start: Int, scalars: Int) {
+    func commit(_ tokens: inout TokenList, start: Int, scalars: Int, compound: Bool = false) {
         if scalars >= configuration.minimumLength && tokens.bytes.count > start {
             tokens.ends.append(tokens.bytes.count)
+            if compound && configuration.parts { appendParts(&tokens, start) }
         } else {
             tokens.bytes.removeSubrange(start...)
         }
+    }
+
+    /// Splits the token that starts at `start` on ASCII punctuation other than the apostrophe and
+    /// records the pieces that are long enough as parts.
+    func appendParts(_ tokens: inout TokenList, _ start: Int) {
+        let end = tokens.bytes.count
+        var partStart = start
+        var k = start
+        func flush() {
+            var scalars = 0
+            for b in tokens.bytes[partStart..<k] where b & 0xC0 != 0x80 { scalars += 1 }
+            if scalars >= configuration.minimumLength && !(partStart == start && k == end) {
+                tokens.partBytes.append(contentsOf: tokens.bytes[partStart..<k])
+                tokens.partEnds.append(tokens.partBytes.count)
+            }
+        }
+        while k < end {
+            let b = tokens.bytes[k]
+            let separator = b < 0x80 && b != 0x27 && !((b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A))
+            if separator {
+                flush()
+                partStart = k + 1
+            }
+            k += 1
+        }
+        flush()
     }
 
     // MARK: - scikit-learn rule
@@ -191,7 +247,7 @@ public struct Tokenizer: Sendable {
                         let b = p[k]
                         tokens.bytes.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
                     }
-                    commit(&tokens, start: start, scalars: end - i)
+                    commit(&tokens, start: start, scalars: end - i, compound: true)
                 }
                 i = end
                 continue
@@ -208,6 +264,7 @@ public struct Tokenizer: Sendable {
         var scalars = 0
         var segmentLength = 0
         var last: CharClass = .other
+        var joined = false
         while i < n {
             let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
             guard let s else { break }
@@ -244,6 +301,7 @@ public struct Tokenizer: Sendable {
                 break
             }
             if joiner == 0 { break }
+            joined = joined || joiner != 0x27
             tokens.bytes.append(joiner)
             segmentLength = 0
             i += len
@@ -254,7 +312,7 @@ public struct Tokenizer: Sendable {
             tokens.bytes.removeLast(2)
             scalars -= 1
         }
-        commit(&tokens, start: start, scalars: scalars)
+        commit(&tokens, start: start, scalars: scalars, compound: joined)
         return i
     }
 

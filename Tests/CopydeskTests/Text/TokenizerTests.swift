@@ -76,3 +76,31 @@ extension TokenizerTests {
         #expect(Tokenizer().tokens(text).count == 200_000)
     }
 }
+
+extension TokenizerTests {
+    static let compoundParts: [(String, [String], [String])] = [
+        ("mail j.smith@cs.cmu.edu", ["mail", "j.smith@cs.cmu.edu"], ["smith", "cs", "cmu", "edu"]),
+        ("a 4-decade-old regime", ["4-decade-old", "regime"], ["decade", "old"]),
+        ("$1,200.50 and 3.5", ["1,200.50", "and", "3.5"], ["200", "50"]),
+        ("Don't say O'Neill", ["don't", "say", "o'neill"], []),
+        ("U.S. forces", ["u.s", "forces"], []),
+        ("see https://example.org/news", ["see", "https://example.org/news"], ["https", "example", "org", "news"]),
+    ]
+
+    @Test(arguments: compoundParts)
+    func compoundsYieldParts(text: String, tokens: [String], parts: [String]) {
+        var list = TokenList()
+        var copy = text
+        copy.withUTF8 { Tokenizer().tokenize($0, into: &list) }
+        #expect(list.strings == tokens)
+        #expect(list.partStrings == parts)
+        var none = TokenList()
+        copy.withUTF8 { Tokenizer(.init(parts: false)).tokenize($0, into: &none) }
+        #expect(none.partStrings.isEmpty)
+    }
+
+    @Test func partsCountAsUnigramFeatures() throws {
+        let (v, _) = try TFIDFVectorizer.fit(["mail j.smith@cs.cmu.edu now", "ask x@cs.cmu.edu"], configuration: .init(minDF: .count(2)))
+        #expect((0..<v.featureCount).map(v.term) == ["cmu", "cs", "edu"])
+    }
+}
