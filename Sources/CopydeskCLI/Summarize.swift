@@ -49,6 +49,7 @@ struct Summarize: ParsableCommand {
 
     @OptionGroup var input: ArticleInputOptions
     @OptionGroup var weights: SummaryOptions
+    @OptionGroup var abbreviations: AbbreviationOptions
 
     @Option(help: "Input format: text (one article per file) or jsonl (id, title, text per line).")
     var format: InputFormat = .text
@@ -93,7 +94,7 @@ struct Summarize: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let summarizer = Summarizer(try weights.configuration())
+            let summarizer = Summarizer(try weights.configuration(), splitter: try abbreviations.splitter())
             var failures = 0
             for file in input.inputs {
                 switch format {

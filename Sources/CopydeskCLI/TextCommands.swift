@@ -18,28 +18,36 @@ struct ArticleInputOptions: ParsableArguments {
     func read(_ input: String) throws -> String { try TextInput.read(input, maxBytes: maxBytes, lossy: lossy) }
 }
 
+/// A user file of extra abbreviations for the sentence splitter.
+struct AbbreviationOptions: ParsableArguments {
+    @Option(help: "More abbreviations, one per line: 'word' or 'word title|date|other'.")
+    var abbreviations: String?
+
+    func splitter() throws -> SentenceSplitter {
+        var list = AbbreviationList.english
+        if let abbreviations {
+            guard let text = try? String(contentsOfFile: abbreviations, encoding: .utf8) else {
+                throw ValidationError("--abbreviations '\(abbreviations)': not a readable UTF-8 file")
+            }
+            try list.add(lines: text, source: abbreviations)
+        }
+        return SentenceSplitter(.init(abbreviations: list))
+    }
+}
+
 struct Sentences: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Split articles into sentences, one per line.")
 
     @OptionGroup var input: ArticleInputOptions
-
-    @Option(help: "More abbreviations, one per line: 'word' or 'word title|date|other'.")
-    var abbreviations: String?
+    @OptionGroup var abbreviations: AbbreviationOptions
 
     @Flag(help: "Print JSON Lines with each sentence's UTF-8 byte range and paragraph.")
     var json = false
 
     func run() throws {
         try Failure.guarded {
-            var list = AbbreviationList.english
-            if let abbreviations {
-                guard let text = try? String(contentsOfFile: abbreviations, encoding: .utf8) else {
-                    throw ValidationError("--abbreviations '\(abbreviations)': not a readable UTF-8 file")
-                }
-                try list.add(lines: text, source: abbreviations)
-            }
-            let splitter = SentenceSplitter(.init(abbreviations: list))
+            let splitter = try abbreviations.splitter()
             for file in input.inputs {
                 let text = try input.read(file)
                 for s in splitter.split(text) {

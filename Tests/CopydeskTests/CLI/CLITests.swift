@@ -218,6 +218,13 @@ struct CLI {
         #expect(empty.status == 65 && empty.stderr.contains("empty"))
         let nav = try CLI.run(["summarize", "-"], stdin: "Home\nNews\nSports\nSubscribe\n")
         #expect(nav.status == 65 && nav.stderr.contains("no article text"))
+        let latin1 = dir.appendingPathComponent("l.txt").path
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x20, 0x62, 0x61, 0x72, 0x2E]).write(to: URL(fileURLWithPath: latin1))
+        let invalid = try CLI.run(["summarize", latin1])
+        #expect(invalid.status == 65 && invalid.stderr.contains("not valid UTF-8 (byte offset 3)"))
+        let abbreviations = try write("archd title\n", "abbr.txt", in: dir)
+        let custom = try CLI.run(["summarize", "--abbreviations", abbreviations, "--json", "-"], stdin: "We met Archd. Lowe today. He was kind.")
+        #expect(custom.stdout.contains("\"lede\":\"We met Archd. Lowe today.\""))
         let both = try CLI.run(["summarize", "--words", "5", "--chars", "10", file])
         #expect(both.status == 64)
         let big = try write(String(repeating: "Words in a sentence. ", count: 3_000_000), "big.txt", in: dir)
