@@ -212,7 +212,10 @@ public struct Summarizer: Sendable {
             for j in with { r = max(r, graph.similarity[i * n + j]) }
             return scored[i].score - configuration.redundancy * r
         }
-        let others = scored.indices.filter { $0 != lede.index && scored[$0].text.count <= budget }
+        // Whole sentences that fit, preferring real ones over fragments ("Yes.", a subhead).
+        let fitting = scored.indices.filter { $0 != lede.index && scored[$0].text.count <= budget }
+        let substantial = fitting.filter { Summarizer.words(scored[$0].text) >= configuration.minimumWords }
+        let others = substantial.isEmpty ? fitting : substantial
         if let first = others.max(by: { novelty($0, [lede.index]) < novelty($1, [lede.index]) || (novelty($0, [lede.index]) == novelty($1, [lede.index]) && $0 > $1) }) {
             var picked = [first]
             let room = budget - scored[first].text.count - 1
@@ -233,35 +236,44 @@ public struct Summarizer: Sendable {
 
     /// `text` cut at the last clause boundary (`,` `;` `:` a dash, or before `and`/`but`/`which`/
     /// `who`/`while`) that leaves room for "…" within `limit` characters and `maxWords` words; at
-    /// the last word boundary if no clause fits; nil if not even the first word fits.
+    /// the last word boundary if no clause fits (or the clause would keep less than half); nil if
+    /// not even the first word fits.
+    ///
+    /// - Complexity: O(min(length, limit)): only the part that can fit is looked at.
     static func shorten(_ text: String, toCharacters limit: Int, maxWords: Int = .max) -> String? {
-        let characters = Array(text)
-        var clauseEnd = -1, wordEnd = -1
-        var words = 0
-        var i = 0
-        while i < characters.count {
-            let c = characters[i]
-            if c == " " {
-                // Prefix characters[0..<i] is a candidate.
-                words += 1
-                let prefix = String(characters[0..<i])
-                let trimmedCount = prefix.trimmingCharacters(in: CharacterSet(charactersIn: ",;:—– ")).count
-                if trimmedCount + 1 <= limit && words <= maxWords {
-                    wordEnd = i
-                    if let last = prefix.last, ",;:".contains(last) || prefix.hasSuffix(" —") || prefix.hasSuffix(" –") { clauseEnd = i }
-                    let rest = characters[(i + 1)...].prefix(6)
-                    let next = String(rest)
-                    if ["and ", "but ", "which", "who ", "while"].contains(where: { next.hasPrefix($0) }) && words >= 3 { clauseEnd = i }
-                } else {
-                    break
-                }
-            }
-            i += 1
+        // Whole text if it fits (a cheap byte-count test first: a long text cannot fit a short limit).
+        if text.utf8.count / 4 < limit, text.count + 1 <= limit, maxWords == .max || words(text) <= maxWords { return text }
+        let trim: Set<Character> = [",", ";", ":", "—", "–", " "]
+        let conjunctions: Set<String> = ["and", "but", "which", "who", "while", "after", "because"]
+        var prefix: [Character] = []
+        var clauseEnd = -1, wordEnd = -1, wordCount = 0, wordStart = 0
+        func candidate() {
+            // prefix without trailing punctuation ends a candidate cut.
+            var end = prefix.count
+            while end > 0 && trim.contains(prefix[end - 1]) { end -= 1 }
+            let word = String(prefix[wordStart..<prefix.count]).lowercased()
+            wordCount += 1
+            // "…, and" or "… which": the clause ends before the conjunction.
+            if conjunctions.contains(word) && wordCount >= 4 && wordEnd > 0 { clauseEnd = wordEnd }
+            guard end < limit && wordCount <= maxWords else { return }
+            wordEnd = end
+            if let last = prefix.last, [",", ";", ":", "—", "–"].contains(last) { clauseEnd = end }
         }
-        if characters.count + 1 <= limit && Summarizer.words(text) <= maxWords { return text }
+        for c in text {
+            if c == " " {
+                if !prefix.isEmpty && prefix.last != " " {
+                    let before = wordEnd
+                    candidate()
+                    if wordEnd == before && wordCount > 1 { break }  // nothing more fits
+                }
+            } else if prefix.last == " " || prefix.isEmpty {
+                wordStart = prefix.count
+            }
+            prefix.append(c)
+            if prefix.count - 1 > limit { break }
+        }
         let end = clauseEnd >= 0 && clauseEnd * 2 >= wordEnd ? clauseEnd : wordEnd
         guard end > 0 else { return nil }
-        let cut = String(characters[0..<end]).trimmingCharacters(in: CharacterSet(charactersIn: ",;:—– "))
-        return cut.isEmpty ? nil : cut + "…"
+        return String(prefix[0..<end]) + "…"
     }
 }

@@ -67,6 +67,15 @@ import Testing
         #expect(words.summaryShortened && Summarizer.words(words.summaryText) <= 10)
     }
 
+    @Test func shorteningCutsBeforeConjunctionsAndStaysLinear() {
+        let s = "The council approved the plan for the new dock and the mayor signed it the same night"
+        #expect(Summarizer.shorten(s, toCharacters: 60) == "The council approved the plan for the new dock…")
+        #expect(Summarizer.shorten("Supercalifragilistic", toCharacters: 5) == nil)
+        let huge = String(repeating: "word ", count: 1_000_000)
+        let cut = Summarizer.shorten(huge, toCharacters: 200)
+        #expect(cut != nil && cut!.count <= 200)
+    }
+
     // MARK: - Bad input
 
     @Test func emptyAndChromeOnlyInputsAreClearErrors() {
