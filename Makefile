@@ -5,7 +5,7 @@ MODEL = models/sections.cdm
 # The newsroom corpus is small: unigrams with min-df 1 cross-validate best on it (see BENCHMARKS.md).
 MODEL_OPTIONS = --ngrams 1 --min-df 1
 
-.PHONY: all deps build release test demo model bench bench-quick clean
+.PHONY: all deps build release test demo model bench fuzz clean
 
 all: build
 
@@ -34,5 +34,12 @@ model: release
 bench: release
 	@python3 scripts/bench.py $(RELEASE_BIN)
 
+## Fuzz the tokenizer, splitter, cleaner, corpus readers and model loader (libFuzzer + ASan).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = tokenizer sentences cleaner jsonl csv model
+fuzz: release
+	$(SWIFT) build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build Fuzz/.build Fuzz/.work

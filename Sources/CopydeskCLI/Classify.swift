@@ -55,8 +55,12 @@ struct Classify: ParsableCommand {
                         failures += 1
                     }
                 case .jsonl:
-                    let reader = try JSONLinesReader(path: input)
-                    while let article = try reader.next() {
+                    let reader = try JSONLinesReader(path: input, maxLineBytes: maxBytes)
+                    while let record = try reader.nextRecord() {
+                        guard case let .article(article) = record else {
+                            if case let .invalid(id, error) = record { failures += 1; emitError(id: id, message: "\(error)") }
+                            continue
+                        }
                         if article.classifierInput.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
                             failures += 1
                             emitError(id: article.id, message: "\(reader.path):\(reader.line): the article is empty")
@@ -102,8 +106,8 @@ struct Classify: ParsableCommand {
         }
     }
 
-    private func emitError(id: String, message: String) {
+    private func emitError(id: String?, message: String) {
         Terminal.error(message)
-        JSONOutput.printLine(["id": id, "error": message])
+        JSONOutput.printLine(["id": id.map { $0 as Any } ?? NSNull(), "error": message])
     }
 }

@@ -1,8 +1,17 @@
 import ArgumentParser
 import Copydesk
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct CopydeskCommand: ParsableCommand {
+    /// A reader that stops reading (`copydesk classify … | head`) is not an error: exit quietly with 0.
+    static func main() {
+        signal(SIGPIPE) { _ in _exit(0) }
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "copydesk",
         abstract: "Route news articles to sections, explain why, and write ledes, teasers and summaries.",

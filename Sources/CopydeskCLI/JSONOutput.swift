@@ -38,7 +38,7 @@ enum JSONOutput {
             }
             out += "]"
         default:
-            out += "null"
+            out += "null"  // NSNull and anything unexpected
         }
     }
 

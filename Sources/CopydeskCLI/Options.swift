@@ -27,13 +27,31 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: "CSV column holding the article id, if any.")
     var idColumn = "id"
 
+    @Flag(help: "Skip malformed records and records without a label, and say how many, instead of stopping.")
+    var skipInvalid = false
+
+    /// Reads the corpus, requiring labels, and reports on stderr what was skipped or looks wrong.
     func readLabeled() throws -> [Article] {
         var columns = CSVColumns()
         columns.text = textColumn
         columns.label = labelColumn
         columns.title = titleColumn
         columns.id = idColumn
-        return try CorpusReader.readLabeled(corpus, format: format, csvColumns: columns)
+        let (articles, d) = try CorpusReader.read(corpus, format: format, csvColumns: columns, requireLabels: true,
+                                                  skipInvalid: skipInvalid)
+        if d.skippedCount > 0 {
+            Terminal.warning("skipped \(d.skippedCount) invalid record(s) of \(corpus); first: "
+                             + d.skipped.map(\.description).joined(separator: "; "))
+        }
+        if !d.duplicateIds.isEmpty {
+            let examples = d.duplicateIds.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key) (\($0.value)×)" }
+            Terminal.warning("\(d.duplicateIds.count) id(s) occur more than once in \(corpus): \(examples.joined(separator: ", "))")
+        }
+        if !d.smallSections.isEmpty {
+            let list = d.smallSections.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+            Terminal.warning("section(s) with fewer than 2 articles in \(corpus): \(list.joined(separator: ", "))")
+        }
+        return articles
     }
 }
 

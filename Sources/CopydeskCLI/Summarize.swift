@@ -111,8 +111,16 @@ struct Summarize: ParsableCommand {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:
-                    let reader = try JSONLinesReader(path: file)
-                    while let article = try reader.next() {
+                    let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
+                    while let record = try reader.nextRecord() {
+                        guard case let .article(article) = record else {
+                            if case let .invalid(id, error) = record {
+                                failures += 1
+                                Terminal.error("\(error)")
+                                JSONOutput.printLine(["id": id.map { $0 as Any } ?? NSNull(), "error": "\(error)"])
+                            }
+                            continue
+                        }
                         do {
                             let s = try summarizer.summarize(article.text, title: article.title, length: length, order: order,
                                                              teaserCharacters: teaserChars, clean: !noClean,

@@ -36,30 +36,87 @@ public struct CSVColumns: Sendable {
     public init() {}
 }
 
+/// What reading a corpus noticed besides the articles.
+public struct CorpusDiagnostics: Sendable {
+    /// The first few records skipped with `skipInvalid`, and how many there were.
+    public var skipped: [CorpusError] = []
+    public var skippedCount = 0
+    /// Ids that occur more than once, with their number of occurrences.
+    public var duplicateIds: [String: Int] = [:]
+    /// Sections with fewer than two articles (too few to learn from or to cross-validate).
+    public var smallSections: [String: Int] = [:]
+
+    public init() {}
+
+    mutating func skip(_ error: CorpusError) {
+        skippedCount += 1
+        if skipped.count < 3 { skipped.append(error) }
+    }
+}
+
 /// Reads whole corpora into memory (training and evaluation need every article at once).
 public enum CorpusReader {
     public static func read(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init()) throws -> [Article] {
-        let articles: [Article]
-        switch try format ?? CorpusFormat.detect(path) {
-        case .jsonl:
-            let reader = try JSONLinesReader(path: path)
-            var out: [Article] = []
-            while let a = try reader.next() { out.append(a) }
-            articles = out
-        case .dir: articles = try readDirectory(path)
-        case .csv: articles = try readCSV(path, columns: csvColumns)
-        }
-        guard !articles.isEmpty else { throw CorpusError.empty(path: path) }
-        return articles
+        try read(path, format: format, csvColumns: csvColumns, requireLabels: false, skipInvalid: false).articles
     }
 
     /// Reads a corpus and requires a label on every article, as training and evaluation do.
     public static func readLabeled(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init()) throws -> [Article] {
-        let articles = try read(path, format: format, csvColumns: csvColumns)
-        for (i, a) in articles.enumerated() where (a.label ?? "").isEmpty {
-            throw CorpusError.missingLabel(file: path, line: i + 1, id: a.id)
+        try read(path, format: format, csvColumns: csvColumns, requireLabels: true, skipInvalid: false).articles
+    }
+
+    /// Reads a corpus and reports duplicates and tiny sections.
+    /// - Parameters:
+    ///   - requireLabels: refuse (or with `skipInvalid` skip) articles without a label.
+    ///   - skipInvalid: skip malformed records and count them instead of failing on the first.
+    /// - Throws: ``CorpusError`` naming the file and line of the first bad record, or an empty corpus.
+    public static func read(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init(),
+                            requireLabels: Bool, skipInvalid: Bool) throws -> (articles: [Article], diagnostics: CorpusDiagnostics) {
+        var diagnostics = CorpusDiagnostics()
+        var articles: [Article] = []
+        var lines: [Int] = []
+        switch try format ?? CorpusFormat.detect(path) {
+        case .jsonl:
+            let reader = try JSONLinesReader(path: path)
+            while let record = try reader.nextRecord() {
+                switch record {
+                case let .article(a):
+                    articles.append(a)
+                    lines.append(reader.line)
+                case let .invalid(_, error):
+                    guard skipInvalid else { throw error }
+                    diagnostics.skip(error)
+                }
+            }
+        case .dir:
+            articles = try readDirectory(path)
+            lines = articles.indices.map { $0 + 1 }  // every article has its folder as label
+        case .csv:
+            (articles, lines) = try readCSV(path, columns: csvColumns)
         }
-        return articles
+        if requireLabels {
+            var kept: [Article] = []
+            for (a, line) in zip(articles, lines) {
+                if (a.label ?? "").isEmpty {
+                    let error = CorpusError.missingLabel(file: path, line: line, id: a.id)
+                    guard skipInvalid else { throw error }
+                    diagnostics.skip(error)
+                } else {
+                    kept.append(a)
+                }
+            }
+            articles = kept
+        }
+        guard !articles.isEmpty else { throw CorpusError.empty(path: path) }
+        var ids: [String: Int] = [:]
+        var sections: [String: Int] = [:]
+        for a in articles {
+            ids[a.id, default: 0] += 1
+            if let l = a.label { sections[l, default: 0] += 1 }
+        }
+        diagnostics.duplicateIds = ids.filter { $0.value > 1 }
+        diagnostics.smallSections = requireLabels ? sections.filter { $0.value < 2 } : [:]
+        return (articles, diagnostics)
     }
 
     // MARK: - One folder per section
@@ -106,7 +163,7 @@ public enum CorpusReader {
     /// CSV through yaslab/CSV.swift's stream reader (which strips a UTF-8 BOM and handles quoted
     /// newlines). Record numbers in errors count the header as record 1; an invalid byte is reported
     /// by its line.
-    static func readCSV(_ path: String, columns: CSVColumns) throws -> [Article] {
+    static func readCSV(_ path: String, columns: CSVColumns) throws -> (articles: [Article], records: [Int]) {
         // CSV.swift stops at the first undecodable byte without saying where: find it ourselves.
         guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError.notFound(path: path) }
         let bytes = [UInt8](data)
@@ -139,6 +196,7 @@ public enum CorpusReader {
         let idIndex = try index(columns.id, required: false)
         let summaryIndex = try index(columns.summary, required: false)
         var out: [Article] = []
+        var records: [Int] = []
         var record = 1
         while let row = reader.next() {
             record += 1
@@ -150,6 +208,7 @@ public enum CorpusReader {
             }
             out.append(Article(id: field(idIndex) ?? "\(record)", label: field(labelIndex), title: field(titleIndex),
                                text: text, summary: field(summaryIndex)))
+            records.append(record)
         }
         switch reader.error as? CSVError {
         case .streamErrorHasOccurred?, .unicodeDecoding?:
@@ -159,6 +218,6 @@ public enum CorpusReader {
             // fails with cannotReadFile after the final record: that is the end of the file.
             break
         }
-        return out
+        return (out, records)
     }
 }

@@ -3,20 +3,32 @@ import Foundation
 /// Reads a JSON Lines corpus one article at a time, in flat memory: `id`, `label`, `title`, `text`,
 /// optional `summary` per line. Blank lines are skipped; a UTF-8 byte-order mark is ignored.
 ///
+/// Memory stays bounded by ``maxLineBytes`` whatever the stream's length: a longer line is not
+/// buffered whole but skipped to its newline, keeping only its first bytes to find its `id`.
+///
 /// - Complexity: O(bytes); the file is read in 1 MiB chunks and split on newlines with `memchr`.
 public final class JSONLinesReader {
+    /// One line of the stream: an article, or why the line was refused.
+    public enum Record {
+        case article(Article)
+        /// `id` is recovered from the line's text when possible.
+        case invalid(id: String?, error: CorpusError)
+    }
+
     public let path: String
+    public let maxLineBytes: Int
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var start = 0
     private var finished = false
-    /// Line number (1-based) of the article last returned.
+    /// Line number (1-based) of the record last returned.
     public private(set) var line = 0
     private let decoder = JSONDecoder()
 
     /// Opens `path`; `"-"` reads standard input.
-    public init(path: String) throws {
+    public init(path: String, maxLineBytes: Int = 64 << 20) throws {
         self.path = path
+        self.maxLineBytes = maxLineBytes
         if path == "-" {
             handle = FileHandle.standardInput
         } else {
@@ -32,57 +44,128 @@ public final class JSONLinesReader {
         }
     }
 
-    /// The next line's bytes (without the newline), or nil at the end.
-    private func nextLine() throws -> ArraySlice<UInt8>? {
+    private enum Line {
+        case bytes(ArraySlice<UInt8>)
+        case oversized(head: [UInt8], length: Int)
+    }
+
+    private func fill() throws -> Bool {
+        let chunk: Data?
+        do { chunk = try handle.read(upToCount: 1 << 20) } catch {
+            throw CorpusError.unreadable(path: displayName, reason: "read failed")
+        }
+        guard let chunk, !chunk.isEmpty else { finished = true; return false }
+        buffer.append(contentsOf: chunk)
+        return true
+    }
+
+    private func newline(from: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { b in
+            guard from < b.count, let base = b.baseAddress, let hit = memchr(base + from, 0x0A, b.count - from) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// The next line (without its newline), or nil at the end.
+    private func nextLine() throws -> Line? {
+        var searched = start
         while true {
-            let found: Int? = buffer.withUnsafeBufferPointer { b in
-                guard start < b.count, let base = b.baseAddress,
-                      let hit = memchr(base + start, 0x0A, b.count - start) else { return nil }
-                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            }
-            if let end = found {
+            if let end = newline(from: searched) {
                 let lineBytes = buffer[start..<end]
                 start = end + 1
-                return lineBytes
+                if lineBytes.count > maxLineBytes {
+                    return .oversized(head: Array(lineBytes.prefix(4096)), length: lineBytes.count)
+                }
+                return .bytes(lineBytes)
+            }
+            searched = buffer.count
+            if buffer.count - start > maxLineBytes {
+                // Too long to buffer: keep its head, drop the rest up to the newline.
+                let head = Array(buffer[start..<min(buffer.count, start + 4096)])
+                var length = buffer.count - start
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                while true {
+                    guard try fill() else { return .oversized(head: head, length: length) }
+                    if let end = newline(from: 0) {
+                        length += end
+                        start = end + 1
+                        return .oversized(head: head, length: length)
+                    }
+                    length += buffer.count
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
             if finished {
                 guard start < buffer.count else { return nil }
                 let rest = buffer[start...]
                 start = buffer.count
-                return rest
+                return .bytes(rest)
             }
-            buffer.removeSubrange(0..<start)
-            start = 0
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-                throw CorpusError.unreadable(path: path, reason: "read failed")
+            if start > 0 && start >= buffer.count / 2 {
+                buffer.removeSubrange(0..<start)
+                searched -= start
+                start = 0
             }
-            if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { finished = true }
+            _ = try fill()
         }
     }
 
-    /// The next article, or nil at the end of the file.
-    /// - Throws: ``CorpusError/malformedRecord(file:line:reason:)`` naming the line.
-    public func next() throws -> Article? {
-        while var bytes = try nextLine() {
+    /// The next record, or nil at the end of the stream. Never throws for a bad line, only for I/O.
+    public func nextRecord() throws -> Record? {
+        while let next = try nextLine() {
             line += 1
-            if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-            if bytes.last == 0x0D { bytes = bytes.dropLast() }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                var article = try decoder.decode(Article.self, from: Data(bytes))
-                if article.id.isEmpty { article.id = "\(displayName):\(line)" }
-                return article
-            } catch let error as DecodingError {
-                throw CorpusError.malformedRecord(file: displayName, line: line, reason: JSONLinesReader.explain(error))
-            } catch {
-                throw CorpusError.malformedRecord(file: displayName, line: line, reason: "not valid JSON")
+            switch next {
+            case let .oversized(head, length):
+                return .invalid(id: JSONLinesReader.recoverId(head),
+                                error: .malformedRecord(file: displayName, line: line,
+                                                        reason: "line of \(TextInput.formatBytes(length)) is over the \(TextInput.formatBytes(maxLineBytes)) limit (--max-bytes)"))
+            case var .bytes(bytes):
+                if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+                if bytes.last == 0x0D { bytes = bytes.dropLast() }
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    var article = try decoder.decode(Article.self, from: Data(bytes))
+                    if article.id.isEmpty { article.id = "\(displayName):\(line)" }
+                    return .article(article)
+                } catch let error as DecodingError {
+                    return .invalid(id: JSONLinesReader.recoverId(Array(bytes.prefix(4096))),
+                                    error: .malformedRecord(file: displayName, line: line, reason: JSONLinesReader.explain(error)))
+                } catch {
+                    return .invalid(id: nil, error: .malformedRecord(file: displayName, line: line, reason: "not valid JSON"))
+                }
             }
         }
         return nil
     }
 
+    /// The next article, or nil at the end of the file.
+    /// - Throws: ``CorpusError/malformedRecord(file:line:reason:)`` naming the line.
+    public func next() throws -> Article? {
+        guard let record = try nextRecord() else { return nil }
+        switch record {
+        case let .article(a): return a
+        case let .invalid(_, error): throw error
+        }
+    }
+
     var displayName: String { path == "-" ? "<stdin>" : path }
+
+    /// The `id` of a line that could not be decoded, found by a plain scan for `"id": "…"` or a number.
+    static func recoverId(_ bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let key = text.range(of: "\"id\"") else { return nil }
+        var rest = text[key.upperBound...].drop { $0 == " " || $0 == "\t" }
+        guard rest.first == ":" else { return nil }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+        if rest.first == "\"" {
+            let body = rest.dropFirst()
+            guard let close = body.firstIndex(of: "\"") else { return nil }
+            return String(body[..<close])
+        }
+        let number = rest.prefix { $0.isNumber || $0 == "-" }
+        return number.isEmpty ? nil : String(number)
+    }
 
     static func explain(_ error: DecodingError) -> String {
         switch error {

@@ -1,0 +1,18 @@
+// swift-tools-version: 6.0
+// Fuzz targets for Copydesk, built with `-sanitize=fuzzer,address` by `make fuzz`.
+// Sources/Copydesk and Sources/CBLAS are symbolic links to the main package's, so the library is
+// compiled with the sanitizers too (a path dependency's identity would depend on the checkout's
+// folder name).
+import PackageDescription
+
+let package = Package(
+    name: "CopydeskFuzz",
+    dependencies: [
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "Copydesk", dependencies: ["CBLAS", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk"),
+        .executableTarget(name: "CopydeskFuzz", dependencies: ["Copydesk"], path: "Sources/CopydeskFuzz"),
+    ]
+)
