@@ -38,7 +38,7 @@ bench: release
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = tokenizer sentences cleaner jsonl csv model
 fuzz: release
-	$(SWIFT) build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address
+	$(SWIFT) build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:

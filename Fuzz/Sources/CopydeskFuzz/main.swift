@@ -19,7 +19,7 @@ try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectorie
 /// Writes the input to a file for the readers that take paths.
 func file(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> String {
     let path = scratch.appendingPathComponent(name).path
-    FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes))
     return path
 }
 

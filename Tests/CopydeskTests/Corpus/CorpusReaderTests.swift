@@ -93,6 +93,17 @@ import Testing
         }
     }
 
+    /// Regression (fuzz finding, csv target): an empty CSV file leaked the buffer it was read into.
+    /// The leak needs LeakSanitizer to see; here the path is exercised and must give a clear error.
+    @Test func emptyFilesAreClearErrors() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let csv = try write("", "empty.csv", in: dir)
+        #expect(throws: CorpusError.self) { _ = try CorpusReader.read(csv) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sec"), withIntermediateDirectories: true)
+        _ = try write("", "sec/empty.txt", in: dir)
+        #expect(try CorpusReader.readDirectory(dir.path).map(\.text) == [""])
+    }
+
     @Test func formatDetection() throws {
         #expect(throws: CorpusError.notFound(path: "/nonexistent.jsonl")) { _ = try CorpusFormat.detect("/nonexistent.jsonl") }
         let dir = try TestPaths.temporaryDirectory()
