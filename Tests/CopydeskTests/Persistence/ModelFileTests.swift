@@ -51,12 +51,15 @@ import Testing
 
     @Test func bitFlipsAreRefused() throws {
         let bytes = try ModelFile.encode(Self.trainSmall())
+        // One flipped bit in every byte (bit offset % 8), then random extra flips.
         var g = SplitMix64(seed: 77)
-        for _ in 0..<300 {
+        let flips = bytes.indices.map { ($0, $0 % 8) } + (0..<300).map { _ in
+            (Int.random(in: 0..<bytes.count, using: &g), Int.random(in: 0..<8, using: &g))
+        }
+        for (i, bit) in flips {
             var copy = bytes
-            let i = Int.random(in: 0..<copy.count, using: &g)
-            copy[i] ^= UInt8(1 << Int.random(in: 0..<8, using: &g))
-            #expect(throws: ModelFileError.self, "flip at \(i)") { _ = try decode(copy) }
+            copy[i] ^= UInt8(1 << bit)
+            #expect(throws: ModelFileError.self, "flip of bit \(bit) at \(i)") { _ = try decode(copy) }
         }
     }
 
