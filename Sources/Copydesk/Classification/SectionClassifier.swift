@@ -173,11 +173,22 @@ public struct SectionClassifier: Sendable {
     }
 
     /// The `limit` terms with the largest weight for each section, for `inspect`.
+    ///
+    /// - Complexity: O(features · sections · limit), with a small sorted buffer per section instead
+    ///   of sorting the whole vocabulary.
     public func topTerms(limit: Int) -> [(section: String, terms: [(term: String, weight: Double)])] {
         let k = sections.count, d = vectorizer.featureCount
-        return sections.enumerated().map { c, name in
-            let best = (0..<d).sorted { coefficients[$0 * k + c] > coefficients[$1 * k + c] }.prefix(limit)
-            return (name, best.map { (vectorizer.term($0), coefficients[$0 * k + c]) })
+        guard limit > 0 else { return sections.map { ($0, []) } }
+        var best = [[(weight: Double, feature: Int)]](repeating: [], count: k)
+        for j in 0..<d {
+            for c in 0..<k {
+                let w = coefficients[j * k + c]
+                if best[c].count == limit, let last = best[c].last, w <= last.weight { continue }
+                let at = best[c].firstIndex { w > $0.weight } ?? best[c].count
+                best[c].insert((w, j), at: at)
+                if best[c].count > limit { best[c].removeLast() }
+            }
         }
+        return sections.enumerated().map { c, name in (name, best[c].map { (vectorizer.term($0.feature), $0.weight) }) }
     }
 }

@@ -45,7 +45,7 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
         var m = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var examples = [[ [String] ]](repeating: [[String]](repeating: [], count: k), count: k)
         for p in pairs {
-            let a = index[p.actual]!, b = index[p.predicted] ?? 0
+            let a = index[p.actual] ?? 0, b = index[p.predicted] ?? 0  // every actual label was added above
             m[a][b] += 1
             if a != b && examples[a][b].count < examplesPerConfusion { examples[a][b].append(p.id) }
         }

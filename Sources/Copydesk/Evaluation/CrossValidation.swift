@@ -24,7 +24,7 @@ public enum StratifiedFolds {
         var fold = [Int](repeating: 0, count: labels.count)
         var offset = 0
         for section in bySection.keys.sorted() {
-            var members = bySection[section]!
+            var members = bySection[section] ?? []
             members.shuffle(using: &generator)
             for (j, i) in members.enumerated() { fold[i] = (j + offset) % k }
             // Continue dealing where the previous section stopped, so small sections do not all
@@ -46,7 +46,7 @@ public enum StratifiedHoldout {
         for (i, l) in labels.enumerated() { bySection[l, default: []].append(i) }
         var held = [Bool](repeating: false, count: labels.count)
         for section in bySection.keys.sorted() {
-            var members = bySection[section]!
+            var members = bySection[section] ?? []
             guard members.count >= 2 else { continue }
             members.shuffle(using: &generator)
             let k = min(members.count - 1, max(1, Int((fraction * Double(members.count)).rounded())))

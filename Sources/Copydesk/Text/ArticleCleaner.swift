@@ -60,7 +60,7 @@ public struct ArticleCleaner: Sendable {
                 if j + 1 < blocks.count, blocks[j + 1].kind == .prose { j += 1; continue }
                 break
             }
-            if best == nil || words > best!.words { best = (i, lastProse + 1, words) }
+            if words > (best?.words ?? -1) { best = (i, lastProse + 1, words) }
             i = max(j, i + 1)
         }
         var removed: [CleanedArticle.Removal] = []

@@ -158,12 +158,6 @@ struct CLI {
 @Suite(.serialized) struct SummaryCLITests {
     static let article = SummarizerTests.article
 
-    func write(_ text: String, _ name: String, in dir: URL) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     @Test func summarizeTextAndJSON() throws {
         let dir = try TestPaths.temporaryDirectory()
         let file = try write(Self.article, "a.txt", in: dir)

@@ -3,12 +3,6 @@ import Testing
 @testable import Copydesk
 
 @Suite struct CorpusReaderTests {
-    func write(_ text: String, _ name: String, in dir: URL) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     @Test func jsonLinesWithBOMCRLFBlankLinesAndNumericIds() throws {
         let dir = try TestPaths.temporaryDirectory()
         let path = try write("\u{FEFF}{\"id\": \"a\", \"label\": \"sports\", \"title\": \"T\", \"text\": \"Goal.\"}\r\n\n"

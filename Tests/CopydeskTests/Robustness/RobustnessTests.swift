@@ -4,12 +4,6 @@ import Testing
 
 /// Hostile inputs, crash-safe files and bounded memory (issue 5).
 @Suite(.serialized) struct RobustnessTests {
-    func write(_ data: Data, _ name: String, in dir: URL) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try data.write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     // MARK: - Model files
 
     @Test func truncationAtEveryByteOffsetIsRefused() throws {

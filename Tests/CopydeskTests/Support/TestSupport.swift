@@ -20,6 +20,17 @@ enum TestPaths {
     }
 }
 
+/// Writes `data` to `name` in `dir` and returns its path.
+func write(_ data: Data, _ name: String, in dir: URL) throws -> String {
+    let path = dir.appendingPathComponent(name).path
+    try data.write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+    try write(Data(text.utf8), name, in: dir)
+}
+
 /// The scikit-learn reference values (Tests/Fixtures/make_fixtures.py).
 struct SklearnReference: Decodable {
     struct Document: Decodable { var label: String; var text: String }
