@@ -93,6 +93,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Stop when the largest gradient component is below this.")
     var tolerance = 1e-4
 
+    @Option(help: "L-BFGS correction pairs kept (memory grows with it).")
+    var memory = LogisticRegressionConfiguration().memory
+
     @Option(help: "Threads for the data passes (the model does not depend on it).")
     var threads = 2
 
@@ -120,7 +123,7 @@ struct TrainingOptions: ParsableArguments {
         let tfidf = TFIDFConfiguration(tokenizer: .init(rule: tokenizer, links: links), ngrams: low...high, minDF: minDF, maxDF: maxDF,
                                        maxFeatures: maxFeatures, sublinearTF: sublinearTf, stopWords: stop)
         let regression = LogisticRegressionConfiguration(c: c, classWeight: classWeight, maxIterations: maxIterations,
-                                                         tolerance: tolerance, threads: threads)
+                                                         tolerance: tolerance, memory: memory, threads: threads)
         try tfidf.validate()
         try regression.validate()
         return (tfidf, regression)
