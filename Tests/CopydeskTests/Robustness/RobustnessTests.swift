@@ -129,11 +129,11 @@ import Testing
         let stream = try write(Data(text.utf8), "stream.jsonl", in: dir)
         let firstLines = text.split(separator: "\n", maxSplits: 200).prefix(200).joined(separator: "\n") + "\n"
         let small = try write(Data(firstLines.utf8), "small.jsonl", in: dir)
-        func peakKiB(_ input: String) throws -> Int {
+        func peakKiB(_ command: [String], _ input: String) throws -> Int {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
             let report = dir.appendingPathComponent("time.txt").path
-            p.arguments = ["-f", "%M", "-o", report, CLI.binary, "classify", "--model", model, "--format", "jsonl", input]
+            p.arguments = ["-f", "%M", "-o", report, CLI.binary] + command + ["--format", "jsonl", input]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -141,10 +141,12 @@ import Testing
             #expect(p.terminationStatus == 0)
             return Int(try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).last ?? "") ?? .max
         }
-        let long = try peakKiB(stream), short = try peakKiB(small)
-        // The stated bound: 64 MiB for the whole process, and within 16 MiB of a 200-line stream.
-        #expect(long < 64 << 10, "peak \(long) KiB")
-        #expect(long - short < 16 << 10, "peak \(long) KiB vs \(short) KiB for a short stream")
+        for command in [["classify", "--model", model], ["summarize"]] {
+            let long = try peakKiB(command, stream), short = try peakKiB(command, small)
+            // The stated bound: 64 MiB for the whole process, and within 16 MiB of a 200-line stream.
+            #expect(long < 64 << 10, "\(command[0]): peak \(long) KiB")
+            #expect(long - short < 16 << 10, "\(command[0]): peak \(long) KiB vs \(short) KiB for a short stream")
+        }
     }
 
     // MARK: - Text
