@@ -22,6 +22,18 @@ struct Train: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        // Fail before training, not after: the model's folder must exist and be writable.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--output '\(output)': folder '\(folder)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw ValidationError("--output '\(output)': folder '\(folder)' is not writable")
+        }
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--output '\(output)' is a directory")
+        }
         if let holdout, !(holdout > 0 && holdout < 1) {
             throw ValidationError("--holdout \(holdout): expected a fraction between 0 and 1, such as 0.1")
         }

@@ -114,6 +114,8 @@ struct CLI {
         try expectFailure(["train", "--corpus", oneSection, "--output", model], status: 65, mentions: "at least 2")
         try expectFailure(["train", "--corpus", dir.path + "/nope.jsonl", "--output", model], status: 65, mentions: "nope.jsonl: no such file")
         #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == before)
+        try expectFailure(["train", "--corpus", corpus, "--output", dir.path + "/missing/m.cdm"], status: 64, mentions: "does not exist")
+        try expectFailure(["train", "--corpus", corpus, "--output", dir.path], status: 64, mentions: "is a directory")
         // Usage mistakes.
         try expectFailure(["train", "--corpus", corpus, "--output", model, "--c", "-1"], status: 64, mentions: "C")
         try expectFailure(["train", "--corpus", corpus, "--output", model, "--class-weight", "heavy"], status: 64, mentions: "heavy")
