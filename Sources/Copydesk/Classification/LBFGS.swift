@@ -95,9 +95,9 @@ public struct LBFGS: Sendable {
                 t = quadratic.isFinite ? min(max(quadratic, 0.1 * t), 0.5 * t) : 0.5 * t
             }
             guard accepted else { reason = .lineSearchFailed; break }
-            // s = xNew − x (kept in d), y = gNew − g (kept in g).
-            for i in 0..<n { d[i] = xNew[i] - x[i]; g[i] = gNew[i] - g[i] }
-            history.push(s: d, y: g)
+            // y = gNew − g (kept in g); s = t·d.
+            for i in 0..<n { g[i] = gNew[i] - g[i] }
+            history.push(step: t, direction: d, y: g, newGradient: gNew)
             swap(&x, &xNew)
             swap(&g, &gNew)
             let decrease = (f - fNew) / max(abs(f), abs(fNew), 1)
@@ -117,6 +117,14 @@ public struct LBFGS: Sendable {
 }
 
 /// The stored correction pairs `(sᵢ, yᵢ)` with their inner products, and the compact-form product.
+///
+/// The products with the history are the cost of L-BFGS on long parameter vectors, so each
+/// iteration makes four passes over it, not seven: `Sᵀg` and `Yᵀg` for the new gradient (two
+/// `dgemv`), reused by the next direction, and `S·t₁`, `Y·t₂` for the direction itself. The new pair's
+/// inner products with the stored ones are derived instead of recomputed (Byrd, Nocedal & Schnabel
+/// 1994, §4): `Sᵀy = Sᵀg₊ − Sᵀg`, `Yᵀy = Yᵀg₊ − Yᵀg`, and `Yᵀs = t·Yᵀd` from the direction's
+/// coefficients `d = a·g + S·c_s + Y·c_y` and the small matrices. Debug builds check every derived
+/// product against a direct one.
 struct PairHistory {
     let memory: Int
     let dimension: Int
@@ -128,7 +136,16 @@ struct PairHistory {
     /// `sy[i * memory + j] = s_iᵀ y_j`, `yy[i * memory + j] = y_iᵀ y_j` over slots.
     private var sy: [Double]
     private var yy: [Double]
-    private var work: [Double]
+    /// `Sᵀg`, `Yᵀg` over slots for the current gradient, when `haveProducts`.
+    private var p: [Double]
+    private var q: [Double]
+    private var haveProducts = false
+    /// The last direction as `a·g + Σ cs[j]·s_j + Σ cy[j]·y_j`, and `Sᵀg`, `Yᵀg` at its `g`.
+    private var lastA = -1.0
+    private var lastCS: [Double]
+    private var lastCY: [Double]
+    private var lastP: [Double]
+    private var lastQ: [Double]
 
     init(memory: Int, dimension: Int) {
         self.memory = max(1, memory)
@@ -137,58 +154,113 @@ struct PairHistory {
         y = s
         sy = [Double](repeating: 0, count: self.memory * self.memory)
         yy = sy
-        work = [Double](repeating: 0, count: self.memory)
+        p = [Double](repeating: 0, count: self.memory)
+        q = p
+        lastCS = p
+        lastCY = p
+        lastP = p
+        lastQ = p
     }
 
     var isEmpty: Bool { order.isEmpty }
 
+    /// Forgets every pair; the next direction is steepest descent.
     mutating func clear() {
         order.removeAll()
         for i in s.indices { s[i] = 0; y[i] = 0 }
         for i in sy.indices { sy[i] = 0; yy[i] = 0 }
+        haveProducts = false
+        lastA = -1
+        for j in 0..<memory { lastCS[j] = 0; lastCY[j] = 0; lastP[j] = 0; lastQ[j] = 0 }
     }
 
-    /// Stores a pair, dropping the oldest when full. Pairs without positive curvature are skipped.
-    mutating func push(s newS: [Double], y newY: [Double]) {
+    /// `Sᵀv` and `Yᵀv` over all slots (unused slots are zero rows).
+    private func products(_ v: [Double]) -> ([Double], [Double]) {
         let n = dimension, m = memory
-        let curvature = BLAS.dot(n, newS, newY)
+        var ps = [Double](repeating: 0, count: m), qs = ps
+        s.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, v, beta: 0, &ps) }
+        y.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, v, beta: 0, &qs) }
+        return (ps, qs)
+    }
+
+    /// Stores the pair `s = t·d`, `y = g₊ − g` after a step of length `t` along the last direction
+    /// `d`; drops the oldest pair when full; skips a pair without positive curvature.
+    mutating func push(step t: Double, direction d: [Double], y newY: [Double], newGradient gNew: [Double]) {
+        let n = dimension, m = memory
+        let (pN, qN) = products(gNew)
+        let curvature = t * BLAS.dot(n, d, newY)
         let yNorm2 = BLAS.dot(n, newY, newY)
-        guard curvature > 1e-10 * yNorm2, yNorm2 > 0 else { return }
+        defer { haveProducts = true }
+        guard curvature > 1e-10 * yNorm2, yNorm2 > 0 else { p = pN; q = qN; return }
+        // Inner products of the new pair with every stored pair j, derived.
+        var sTy = [Double](repeating: 0, count: m), yTy = sTy, yTs = sTy
+        for j in order {
+            sTy[j] = pN[j] - lastP[j]
+            yTy[j] = qN[j] - lastQ[j]
+            var yd = lastA * lastQ[j]
+            for i in order { yd += lastCS[i] * sy[i * m + j] + lastCY[i] * yy[i * m + j] }
+            yTs[j] = t * yd
+        }
         let slot: Int
         if order.count < m { slot = order.count } else { slot = order.removeFirst() }
-        order.append(slot)
         s.withUnsafeMutableBufferPointer { sp in
             y.withUnsafeMutableBufferPointer { yp in
-                BLAS.copy(n, newS, sp.baseAddress! + slot * n)
+                BLAS.copy(n, d, sp.baseAddress! + slot * n)
+                BLAS.scale(n, t, sp.baseAddress! + slot * n)
                 BLAS.copy(n, newY, yp.baseAddress! + slot * n)
-                // Inner products of the new pair with every slot (unused slots are zero).
-                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, sp.baseAddress!, lda: n,
-                          newY, beta: 0, &work)
-                for i in 0..<m { sy[i * m + slot] = work[i] }
-                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, yp.baseAddress!, lda: n,
-                          newS, beta: 0, &work)
-                for j in 0..<m { sy[slot * m + j] = work[j] }
-                BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, yp.baseAddress!, lda: n,
-                          newY, beta: 0, &work)
-                for j in 0..<m { yy[slot * m + j] = work[j]; yy[j * m + slot] = work[j] }
             }
         }
+        for j in order {
+            sy[j * m + slot] = sTy[j]
+            sy[slot * m + j] = yTs[j]
+            yy[slot * m + j] = yTy[j]
+            yy[j * m + slot] = yTy[j]
+        }
+        order.append(slot)
         sy[slot * m + slot] = curvature
         yy[slot * m + slot] = yNorm2
+        p = pN
+        q = qN
+        p[slot] = t * BLAS.dot(n, d, gNew)
+        q[slot] = BLAS.dot(n, newY, gNew)
+        #if DEBUG
+        checkProducts(gNew)
+        #endif
     }
 
-    /// `d = −H g` by the compact representation; `d = −g` with no pairs.
-    func direction(for g: [Double], into d: inout [Double]) throws {
+    #if DEBUG
+    /// Recomputes every derived inner product directly (debug builds only).
+    private func checkProducts(_ g: [Double]) {
+        let n = dimension, m = memory
+        let (pd, qd) = products(g)
+        func close(_ a: Double, _ b: Double, _ scale: Double) -> Bool { abs(a - b) <= 1e-7 * scale + 1e-12 }
+        for i in order {
+            let si = Array(s[(i * n)..<((i + 1) * n)]), yi = Array(y[(i * n)..<((i + 1) * n)])
+            let gs = BLAS.norm2(n, g), ss = BLAS.norm2(n, si), ys = BLAS.norm2(n, yi)
+            assert(close(p[i], pd[i], gs * ss) && close(q[i], qd[i], gs * ys), "PairHistory: Sᵀg or Yᵀg drifted")
+            for j in order {
+                let yj = Array(y[(j * n)..<((j + 1) * n)])
+                let yjs = BLAS.norm2(n, yj)
+                assert(close(sy[i * m + j], BLAS.dot(n, si, yj), ss * yjs), "PairHistory: sᵢᵀyⱼ drifted")
+                assert(close(yy[i * m + j], BLAS.dot(n, yi, yj), ys * yjs), "PairHistory: yᵢᵀyⱼ drifted")
+            }
+        }
+    }
+    #endif
+
+    /// `d = −H g` by the compact representation; `d = −g` with no pairs. `g` must be the gradient
+    /// passed to the last ``push(step:direction:y:newGradient:)`` (or the first one).
+    mutating func direction(for g: [Double], into d: inout [Double]) throws {
         let n = dimension, m = memory, c = order.count
         guard c > 0 else {
             for i in 0..<n { d[i] = -g[i] }
+            lastA = -1
+            for j in 0..<m { lastCS[j] = 0; lastCY[j] = 0; lastP[j] = 0; lastQ[j] = 0 }
             return
         }
+        if !haveProducts { (p, q) = products(g); haveProducts = true }
         let newest = order[c - 1]
         let gamma = sy[newest * m + newest] / yy[newest * m + newest]
-        var p = [Double](repeating: 0, count: m), q = p
-        s.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, g, beta: 0, &p) }
-        y.withUnsafeBufferPointer { BLAS.gemv(transpose: false, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, g, beta: 0, &q) }
         // Small matrices in chronological order, column-major for LAPACK.
         var r = [Double](repeating: 0, count: c * c)
         for j in 0..<c { for i in 0...j { r[j * c + i] = sy[order[i] * m + order[j]] } }
@@ -201,13 +273,17 @@ struct PairHistory {
             v[i] = acc
         }
         try LAPACK.triangularSolve(upper: true, transpose: true, n: c, r, &v)
-        // Coefficients per slot: S t₁ + γ Y t₂ with t₁ = v, t₂ = −u.
+        // H g = γ g + S t₁ + γ Y t₂ with t₁ = v, t₂ = −u; d = −H g.
         var cs = [Double](repeating: 0, count: m), cy = cs
-        for i in 0..<c { cs[order[i]] = v[i]; cy[order[i]] = -gamma * u[i] }
-        for i in 0..<n { d[i] = gamma * g[i] }
+        for i in 0..<c { cs[order[i]] = -v[i]; cy[order[i]] = gamma * u[i] }
+        for i in 0..<n { d[i] = -gamma * g[i] }
         s.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cs, beta: 1, &d) }
         y.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cy, beta: 1, &d) }
-        BLAS.scale(n, -1, &d)
+        lastA = -gamma
+        lastCS = cs
+        lastCY = cy
+        lastP = p
+        lastQ = q
     }
 
     /// The same `d = −H g` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4), for tests.

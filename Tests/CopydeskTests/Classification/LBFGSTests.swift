@@ -18,22 +18,27 @@ struct Quadratic: Objective {
 }
 
 @Suite struct LBFGSTests {
+    /// Steps of a quasi-Newton run on a quadratic with a diagonal Hessian: after every pair (and past
+    /// the memory, when the slots wrap around), the compact-form direction with derived inner
+    /// products equals the two-loop recursion's. Debug builds also check every derived product.
     @Test func compactFormEqualsTwoLoopRecursion() throws {
-        var g = SplitMix64(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let n = 40
+        let diagonal = (0..<n).map { 1 + Double($0 % 7) }
         for memory in [1, 3, 5] {
             var h = PairHistory(memory: memory, dimension: n)
-            // More pairs than memory, so the oldest are overwritten and the slots wrap around.
-            for _ in 0..<(memory + 3) {
-                let s = (0..<n).map { _ in Double.random(in: -1...1, using: &g) }
-                // y = A s with A symmetric positive definite (diagonal) keeps sᵀy > 0.
-                let y = s.enumerated().map { $0.element * (1 + Double($0.offset % 7)) }
-                h.push(s: s, y: y)
-                let grad = (0..<n).map { _ in Double.random(in: -1...1, using: &g) }
-                var d = [Double](repeating: 0, count: n)
-                try h.direction(for: grad, into: &d)
-                let reference = h.twoLoopDirection(for: grad)
-                for i in 0..<n { #expect(isClose(d[i], reference[i], absolute: 1e-10, relative: 1e-8), "memory \(memory), i \(i)") }
+            var g = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+            var d = [Double](repeating: 0, count: n)
+            for step in 0..<(memory + 4) {
+                try h.direction(for: g, into: &d)
+                let reference = h.twoLoopDirection(for: g)
+                for i in 0..<n { #expect(isClose(d[i], reference[i], absolute: 1e-10, relative: 1e-8), "memory \(memory), step \(step), i \(i)") }
+                // Step t along d; the gradient of ½xᵀAx + bᵀx changes by A·s.
+                let t = Double.random(in: 0.2...1.0, using: &rng)
+                let yv = (0..<n).map { diagonal[$0] * t * d[$0] }
+                let gNew = (0..<n).map { g[$0] + yv[$0] }
+                h.push(step: t, direction: d, y: yv, newGradient: gNew)
+                g = gNew
             }
         }
     }
