@@ -19,38 +19,60 @@ struct SentenceGraph {
     let coverage: [Double]
 
     static let tokenizer = Tokenizer(.init(minimumLength: 2))
-    static let stopWords = Set(StopWords.english)
+    static let stopWords: TermTable = {
+        var t = TermTable(capacity: StopWords.english.count)
+        for w in StopWords.english { t.insert(w) }
+        return t
+    }()
 
-    /// Content terms of `text`: tokens without stop words, ASCII ones Porter-stemmed. `stems`
-    /// caches stems across the sentences of one article.
-    static func terms(_ text: String, stems: inout [String: String]) -> [String] {
-        tokenizer.tokens(text).compactMap { t in
-            if stopWords.contains(t) { return nil }
-            guard t.utf8.allSatisfy({ $0 < 0x80 }) else { return t }
-            if let s = stems[t] { return s }
-            let s = PorterStemmer.stem(t)
-            stems[t] = s
-            return s
+    /// Turns sentences into bags of term ids: tokens without stop words, ASCII ones Porter-stemmed.
+    /// Works on token bytes; a `String` and a stem are made once per distinct word of the article.
+    struct TermBags {
+        private var words = TermTable(capacity: 512)
+        /// Term id of each distinct word (-1 for a stop word).
+        private var termOfWord: [Int] = []
+        private var terms = TermTable(capacity: 512)
+        private var tokens = TokenList()
+
+        var termCount: Int { terms.count }
+
+        mutating func bag(_ text: String) -> [Int] {
+            tokens.removeAll()
+            var copy = text
+            copy.withUTF8 { SentenceGraph.tokenizer.tokenize($0, into: &tokens) }
+            var out: [Int] = []
+            out.reserveCapacity(tokens.count)
+            tokens.bytes.withUnsafeBufferPointer { bytes in
+                for k in 0..<tokens.count {
+                    let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
+                    let word = words.insert(key)
+                    if word == termOfWord.count {
+                        termOfWord.append(term(for: key))
+                    }
+                    let t = termOfWord[word]
+                    if t >= 0 { out.append(t) }
+                }
+            }
+            return out
+        }
+
+        private mutating func term(for key: UnsafeBufferPointer<UInt8>) -> Int {
+            if SentenceGraph.stopWords.id(of: key) != nil { return -1 }
+            guard key.allSatisfy({ $0 < 0x80 }) else { return terms.insert(key) }
+            return terms.insert(PorterStemmer.stem(String(decoding: key, as: UTF8.self)))
         }
     }
 
     init(sentences: [String], headline: String?) {
         let n = sentences.count
         count = n
-        // Terms as dense ids per article: one dictionary lookup per token, arrays after that.
-        var ids: [String: Int] = [:]
-        var stems: [String: String] = [:]
-        func bag(_ text: String) -> [Int] {
-            SentenceGraph.terms(text, stems: &stems).map { t in
-                if let id = ids[t] { return id }
-                ids[t] = ids.count
-                return ids.count - 1
-            }
-        }
+        var termBags = TermBags()
+        func bag(_ text: String) -> [Int] { termBags.bag(text) }
         let bags = sentences.map(bag)
         let headlineBag = headline.map(bag) ?? []
-        var df = [Int](repeating: 0, count: ids.count)
-        var seen = [Int](repeating: -1, count: ids.count)
+        let termCount = termBags.termCount
+        var df = [Int](repeating: 0, count: termCount)
+        var seen = [Int](repeating: -1, count: termCount)
         for (i, b) in bags.enumerated() { for t in b where seen[t] != i { seen[t] = i; df[t] += 1 } }
         let idf = df.map { $0 > 0 ? log(Double(n) / Double($0)) + 1 : 1 }
         coverage = bags.map { b in Set(b).reduce(0) { $0 + log(Double(max(df[$1], 1))) } }
@@ -65,9 +87,9 @@ struct SentenceGraph {
         }
         let vectors = bags.map(vector)
         // Dense matrix over the terms shared by two or more sentences.
-        var column = [Int](repeating: -1, count: ids.count)
+        var column = [Int](repeating: -1, count: termCount)
         var m = 0
-        for t in 0..<ids.count where df[t] >= 2 { column[t] = m; m += 1 }
+        for t in 0..<termCount where df[t] >= 2 { column[t] = m; m += 1 }
         var sim = [Double](repeating: 0, count: n * n)
         if m > 0 && n > 0 {
             var x = [Double](repeating: 0, count: n * m)
@@ -78,7 +100,7 @@ struct SentenceGraph {
         for i in 0..<n { sim[i * n + i] = vectors[i].isEmpty ? 0 : 1 }
         similarity = sim
         if !headlineBag.isEmpty {
-            var h = [Double](repeating: 0, count: ids.count)
+            var h = [Double](repeating: 0, count: termCount)
             // The headline's terms weighted with the article's idf (1 for terms only the headline has).
             for (t, w) in vector(headlineBag) { h[t] = w }
             headlineSimilarity = vectors.map { v in v.reduce(0) { $0 + $1.1 * h[$1.0] } }

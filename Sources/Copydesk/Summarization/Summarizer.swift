@@ -216,12 +216,17 @@ public struct Summarizer: Sendable {
         let fitting = scored.indices.filter { $0 != lede.index && scored[$0].text.count <= budget }
         let substantial = fitting.filter { Summarizer.words(scored[$0].text) >= configuration.minimumWords }
         let others = substantial.isEmpty ? fitting : substantial
-        if let first = others.max(by: { novelty($0, [lede.index]) < novelty($1, [lede.index]) || (novelty($0, [lede.index]) == novelty($1, [lede.index]) && $0 > $1) }) {
+        /// The candidate with the highest value, the earlier one on ties.
+        func best(_ candidates: [Int], _ value: [Int: Double]) -> Int? {
+            candidates.max { (value[$0] ?? 0, -$0) < (value[$1] ?? 0, -$1) }
+        }
+        let afterLede = Dictionary(uniqueKeysWithValues: others.map { ($0, novelty($0, [lede.index])) })
+        if let first = best(others, afterLede) {
             var picked = [first]
             let room = budget - scored[first].text.count - 1
             let seconds = others.filter { $0 != first && scored[$0].text.count <= room }
-            if let second = seconds.max(by: { novelty($0, [lede.index, first]) < novelty($1, [lede.index, first]) || (novelty($0, [lede.index, first]) == novelty($1, [lede.index, first]) && $0 > $1) }),
-               novelty(second, [lede.index, first]) > 0.5 * novelty(first, [lede.index]) {
+            let afterFirst = Dictionary(uniqueKeysWithValues: seconds.map { ($0, novelty($0, [lede.index, first])) })
+            if let second = best(seconds, afterFirst), (afterFirst[second] ?? 0) > 0.5 * (afterLede[first] ?? 0) {
                 picked.append(second)
             }
             return (picked.sorted().map { scored[$0].text }.joined(separator: " "), false)
