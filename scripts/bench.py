@@ -122,7 +122,7 @@ def summaries(binary):
                         "--output", files[length], "--json", "--quiet"], check=True, stdout=subprocess.PIPE)
     # Speed: the whole `copydesk summarize` process over the test JSONL (3 sentences, no page cleaning).
     times = []
-    for _ in range(RUNS):
+    for _ in range(max(RUNS, 5)):  # a fifth of a second per run: take more runs than for training
         with open(test) as stdin:
             with tempfile.NamedTemporaryFile("r") as t:
                 subprocess.run(["/usr/bin/time", "-f", "%e", "-o", t.name, binary, "summarize", "--format", "jsonl",
@@ -232,7 +232,7 @@ def summarization(binary, m, today):
         summary_table(rows),
         "",
         "- Copydesk's time is the whole `copydesk summarize --format jsonl --no-clean --sentences 3` process over the",
-        f"  test JSONL (median of {RUNS}); sumy's includes its Punkt sentence split and word tokenisation, not Python start-up.",
+        f"  test JSONL (median of {max(RUNS, 5)}); sumy's includes its Punkt sentence split and word tokenisation, not Python start-up.",
         "- Copydesk counts the reference's sentences with its own splitter, the peers with Punkt.",
     ])
     print(sbody)
