@@ -7,7 +7,9 @@ import Darwin
 /// An append-only set of byte strings with dense ids, stored in one arena.
 ///
 /// Open addressing with linear probing over a power-of-two slot array; the load factor stays under
-/// 1/2. Keys are compared as bytes, so no `String` is made per lookup.
+/// 1/2. Each slot holds the id and the upper 32 bits of the key's hash, so a probe that misses
+/// (most bigrams of a new article) touches one cache line and no key bytes. Keys are compared as
+/// bytes, so no `String` is made per lookup.
 ///
 /// - Complexity: expected O(length of the key) per ``insert(_:)`` and ``id(of:)``.
 public struct TermTable: Sendable {
@@ -15,15 +17,19 @@ public struct TermTable: Sendable {
     /// `ends[id]` is one past the last byte of term `id` in `arena`.
     private(set) var ends: [Int] = []
     private var hashes: [UInt64] = []
-    private var slots: [Int32]
+    /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot.
+    private var slots: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
+
+    @inline(__always)
+    static func slotEntry(_ h: UInt64, _ id: Int) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1) }
 
     public var count: Int { ends.count }
 
@@ -60,12 +66,18 @@ public struct TermTable: Sendable {
     public func id(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         guard key.count > 0 else { return nil }
         let h = TermTable.hash(key)
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let id = Int(slots[s])
-            if id < 0 { return nil }
-            if hashes[id] == h && equal(id, key) { return id }
-            s = (s + 1) & mask
+        let fingerprint = h & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { table in
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let entry = table[s]
+                if entry == 0 { return nil }
+                if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                    let id = Int(entry & 0xFFFF_FFFF) - 1
+                    if equal(id, key) { return id }
+                }
+                s = (s + 1) & mask
+            }
         }
     }
 
@@ -79,18 +91,22 @@ public struct TermTable: Sendable {
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         let h = TermTable.hash(key)
+        let fingerprint = h & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = Int(slots[s])
-            if id < 0 { break }
-            if hashes[id] == h && equal(id, key) { return id }
+            let entry = slots[s]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
+                if equal(id, key) { return id }
+            }
             s = (s + 1) & mask
         }
         let id = ends.count
         arena.append(contentsOf: key)
         ends.append(arena.count)
         hashes.append(h)
-        slots[s] = Int32(id)
+        slots[s] = TermTable.slotEntry(h, id)
         if ends.count * 2 > slots.count { grow() }
         return id
     }
@@ -103,12 +119,12 @@ public struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for id in 0..<hashes.count {
             var s = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(id)
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = TermTable.slotEntry(hashes[id], id)
         }
     }
 
@@ -124,12 +140,26 @@ public struct TermTable: Sendable {
                 hashes.append(TermTable.hash(UnsafeBufferPointer(rebasing: a[r])))
             }
         }
-        for id in 0..<hashes.count {
-            var s = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(id)
+        arena.withUnsafeBufferPointer { a in
+            for id in 0..<hashes.count {
+                let h = hashes[id]
+                var s = Int(truncatingIfNeeded: h) & mask
+                while slots[s] != 0 {
+                    let entry = slots[s]
+                    if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000,
+                       equal(Int(entry & 0xFFFF_FFFF) - 1, UnsafeBufferPointer(rebasing: a[range(id)])) {
+                        hasDuplicates = true
+                    }
+                    s = (s + 1) & mask
+                }
+                slots[s] = TermTable.slotEntry(h, id)
+            }
         }
     }
+
+    /// True when a table rebuilt from serialized parts held the same term twice (a damaged or
+    /// hand-made model file).
+    private(set) var hasDuplicates = false
 
     enum Precedence { case before, after, tie }
 

@@ -137,7 +137,7 @@ public enum ModelFile {
             throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
         }
         let vocabulary = TermTable(arena: arena, ends: ends)
-        guard vocabulary.count == v else {
+        guard vocabulary.count == v, !vocabulary.hasDuplicates else {
             throw ModelFileError.malformed(path: path, reason: "duplicate vocabulary terms")
         }
         let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf)

@@ -12,6 +12,11 @@ import Testing
         #expect(t.string(4321) == "term4321")
     }
 
+    @Test func rebuildingReportsDuplicateTerms() {
+        #expect(!TermTable(arena: Array("abcd".utf8), ends: [2, 4]).hasDuplicates)
+        #expect(TermTable(arena: Array("abab".utf8), ends: [2, 4]).hasDuplicates)
+    }
+
     @Test func rebuiltFromPartsFindsEveryTerm() {
         var t = TermTable()
         for w in ["b", "a", "ü", "a b"] { t.insert(w) }
