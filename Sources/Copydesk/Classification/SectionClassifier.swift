@@ -149,6 +149,19 @@ public struct SectionClassifier: Sendable {
         prediction(for: vectorizer.transform(text), explain: explain)
     }
 
+    /// Classifies many texts on up to `threads` threads; the results are in input order and do not
+    /// depend on the thread count.
+    public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
+        let parts = PartResults<Prediction>(count: texts.count)
+        ParallelBlocks(count: texts.count, threads: threads).run { range in
+            var counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
+            for i in range {
+                parts.set(i, self.prediction(for: self.vectorizer.transform(texts[i], using: &counter), explain: explain))
+            }
+        }
+        return parts.values
+    }
+
     public func prediction(for x: SparseVector, explain: Int = 0) -> Prediction {
         let p = probabilities(x)
         var best = 0

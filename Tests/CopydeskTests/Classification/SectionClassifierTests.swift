@@ -81,3 +81,18 @@ import Testing
         #expect(throws: Never.self) { try LogisticRegressionConfiguration().validate() }
     }
 }
+
+extension SectionClassifierTests {
+    @Test func batchClassificationMatchesOneByOneOnAnyThreadCount() throws {
+        let model = try smallModel()
+        var g = SplitMix64(seed: 9)
+        let words = ["bank", "profits", "striker", "museum", "quiet", "won", "the", "final", "shares"]
+        let texts = (0..<300).map { _ in (0..<10).map { _ in words.randomElement(using: &g)! }.joined(separator: " ") }
+        let single = texts.map { model.classify($0, explain: 3) }
+        for threads in [1, 2, 4] {
+            let batch = model.classify(texts, explain: 3, threads: threads)
+            #expect(batch.map(\.probabilities) == single.map(\.probabilities))
+            #expect(batch.map(\.explanation) == single.map(\.explanation))
+        }
+    }
+}
