@@ -22,6 +22,8 @@ let package = Package(
             name: "CopydeskCLI",
             dependencies: ["Copydesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Library-call latency and model-load measurements for `make bench`; not part of the product.
+        .executableTarget(name: "CopydeskBench", dependencies: ["Copydesk"]),
         .testTarget(name: "CopydeskTests", dependencies: ["Copydesk"], exclude: ["Fixtures"]),
     ]
 )

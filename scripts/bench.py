@@ -55,7 +55,13 @@ def copydesk(binary, dataset):
     metrics = json.loads(evals[-1][2])
     n_test = count_lines(test)
     eval_s = statistics.median(e[0] for e in evals)
+    # Library-call latency on 600-word articles and model load time (Sources/CopydeskBench).
+    probe = os.path.join(os.path.dirname(binary), "CopydeskBench")
+    calls = {}
+    if os.path.exists(probe):
+        calls = json.loads(subprocess.run([probe, model, test, "600"], stdout=subprocess.PIPE, text=True, check=True).stdout)
     return {
+        "latency_us": calls.get("latency_median_us"), "load_ms": calls.get("model_load_median_ms"),
         "tool": "Copydesk", "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
         "fit_s": statistics.median(f[0] for f in fits), "fit_note": "whole process",
         "docs_per_s": n_test / eval_s, "peak_mb": max(f[1] for f in fits + evals),
@@ -77,6 +83,7 @@ def peer(script, variant, dataset):
         "accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
         "fit_s": r["vectorize_train_s"] + r["fit_s"], "fit_note": "vectorize + fit",
         "docs_per_s": r["test_docs_per_s"], "peak_mb": r["peak_rss_mb"], "model_mb": None, "runs": 1,
+        "latency_us": None, "load_ms": None,
     }
 
 
@@ -92,20 +99,24 @@ def machine(binary):
             "swift": swift, "commit": commit, "kernel": platform.release()}
 
 
+def optional(value, spec):
+    return "" if value is None else format(value, spec)
+
+
 def model_size(r):
     return "" if r["model_mb"] is None else f"{r['model_mb']:.1f}"
 
 
 def table(results):
-    lines = ["| corpus | tool | accuracy | macro-F1 | train s | classify docs/s | peak RSS MiB | model MiB |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| corpus | tool | accuracy | macro-F1 | train s | classify docs/s | peak RSS MiB | model MiB | 600-word latency µs | model load ms |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for dataset, rows in results:
         base = rows[0]
         for r in rows:
             ratio = "" if r is base else f" ({r['fit_s'] / base['fit_s']:.1f}× Copydesk's time)"
             lines.append(f"| {dataset} | {r['tool']} | {100*r['accuracy']:.2f} | {100*r['macro_f1']:.2f} | "
                          f"{r['fit_s']:.2f}{ratio} | {r['docs_per_s']:,.0f} | {r['peak_mb']:,.0f} | "
-                         f"{model_size(r)} |")
+                         f"{model_size(r)} | {optional(r['latency_us'], '.0f')} | {optional(r['load_ms'], '.0f')} |")
     return "\n".join(lines)
 
 
@@ -216,6 +227,8 @@ def classification(binary, m, today):
         "- Copydesk's train time is the whole `copydesk train` process (reading JSONL, vectorizing, fitting,",
         "  writing the model); the peers' is vectorize + fit only. Classify docs/s: Copydesk's whole",
         "  `copydesk evaluate` process (model load included); the peers' vectorize + predict.",
+        "- Latency: median of `SectionClassifier.classify` on 200 articles of 600 words made from the test set,",
+        "  10 rounds, model loaded (`.build/release/CopydeskBench`); model load: median of 5 `ModelFile.read`.",
     ])
     print(body)
     write_section("classification", "Section classification", body)

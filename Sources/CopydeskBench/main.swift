@@ -1,0 +1,56 @@
+// copydesk-bench MODEL CORPUS.jsonl [WORDS]
+//
+// Library-call measurements for `make bench` (not a test): model load time, and the latency of
+// `SectionClassifier.classify` on articles of about WORDS words (default 600) built from the
+// corpus, model already loaded. Prints one JSON object with medians and percentiles.
+import Copydesk
+import Foundation
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(p * Double(sorted.count - 1) + 0.5))]
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: copydesk-bench MODEL CORPUS.jsonl [WORDS]\n".utf8))
+    exit(64)
+}
+let words = arguments.count > 3 ? Int(arguments[3]) ?? 600 : 600
+do {
+    var loads: [Double] = []
+    var model: SectionClassifier?
+    for _ in 0..<5 { loads.append(try seconds { model = try ModelFile.read(from: arguments[1]) }) }
+    guard let classifier = model else { exit(70) }
+    // Articles of about `words` words: corpus texts, joined until long enough.
+    let reader = try JSONLinesReader(path: arguments[2])
+    var articles: [String] = []
+    var current: [Substring] = []
+    while let a = try reader.next(), articles.count < 200 {
+        current += a.classifierInput.split(whereSeparator: \.isWhitespace)
+        while current.count >= words {
+            articles.append(current.prefix(words).joined(separator: " "))
+            current.removeFirst(words)
+        }
+    }
+    guard !articles.isEmpty else { exit(65) }
+    for a in articles.prefix(20) { _ = classifier.classify(a) }  // warm-up
+    var latencies: [Double] = []
+    for round in 0..<10 { for a in articles { latencies.append(seconds { _ = classifier.classify(a, explain: round == 0 ? 5 : 0) }) } }
+    let result: [String: Double] = [
+        "words": Double(words), "articles": Double(articles.count), "calls": Double(latencies.count),
+        "latency_median_us": percentile(latencies, 0.5) * 1e6, "latency_p90_us": percentile(latencies, 0.9) * 1e6,
+        "latency_p99_us": percentile(latencies, 0.99) * 1e6, "model_load_median_ms": percentile(loads, 0.5) * 1e3,
+    ]
+    let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+} catch {
+    FileHandle.standardError.write(Data("copydesk-bench: \(error)\n".utf8))
+    exit(65)
+}
