@@ -44,3 +44,19 @@ import Testing
         #expect(s.row(1).map(\.value) == x.row(0).map(\.value))
     }
 }
+
+/// Regression: PartResults wrote through `Array.withUnsafeMutableBufferPointer` from two threads,
+/// which races on the array itself and crashed a 200,000-article `classify` stream.
+@Suite struct PartResultsTests {
+    @Test func concurrentWritesToDistinctIndicesAllLand() {
+        for _ in 0..<20 {
+            let n = 50_000
+            let parts = PartResults<String>(count: n)
+            ParallelBlocks(count: n, threads: 4).run { range in
+                for i in range { parts.set(i, String(i)) }
+            }
+            let values = parts.values
+            #expect(values.count == n && values.first == "0" && values.last == String(n - 1))
+        }
+    }
+}
