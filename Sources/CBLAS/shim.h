@@ -10,9 +10,6 @@ void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n
              const double *a, const int *lda, double *b, const int *ldb, int *info,
              size_t uplo_len, size_t trans_len, size_t diag_len);
 
-void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
-            double *b, const int *ldb, int *info, size_t uplo_len);
-
 void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a,
              const int *lda, const double *vl, const double *vu, const int *il, const int *iu,
              const double *abstol, int *m, double *w, double *z, const int *ldz, int *isuppz,

@@ -40,13 +40,9 @@ enum Evaluation {
         let block = 512
         var start = 0
         while start < articles.count {
-            let slice = Array(articles[start..<min(start + block, articles.count)])
-            let x = classifier.vectorizer.transform(slice.map(\.classifierInput), threads: threads)
-            for (i, a) in slice.enumerated() {
-                let row = SparseVector(indices: Array(x.columnIndices[x.rowOffsets[i]..<x.rowOffsets[i + 1]]),
-                                       values: Array(x.values[x.rowOffsets[i]..<x.rowOffsets[i + 1]]))
-                pairs.append((a.id, a.label ?? "", classifier.prediction(for: row).section))
-            }
+            let slice = articles[start..<min(start + block, articles.count)]
+            let predictions = classifier.classify(slice.map(\.classifierInput), threads: threads)
+            for (a, p) in zip(slice, predictions) { pairs.append((a.id, a.label ?? "", p.section)) }
             start += block
             bar.update(min(start, articles.count))
         }
