@@ -259,6 +259,24 @@ struct PairHistory {
             return
         }
         if !haveProducts { (p, q) = products(g); haveProducts = true }
+        let (gamma, cs, cy) = try PairHistory.compactCoefficients(order: order, memory: m, sy: sy, yy: yy, p: p, q: q)
+        for i in 0..<n { d[i] = -gamma * g[i] }
+        s.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cs, beta: 1, &d) }
+        y.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cy, beta: 1, &d) }
+        lastA = -gamma
+        lastCS = cs
+        lastCY = cy
+        lastP = p
+        lastQ = q
+    }
+
+    /// The coefficients of `H g = γ g − S·cs − Y·cy`, i.e. `d = −H g = −γ g + S·cs + Y·cy`, from the
+    /// pairs' inner products (slots in `order`, oldest first; `sy`, `yy` are `memory × memory` over
+    /// slots) and `p = Sᵀg`, `q = Yᵀg` over slots. `cs` and `cy` are indexed by slot.
+    static func compactCoefficients(
+        order: [Int], memory m: Int, sy: [Double], yy: [Double], p: [Double], q: [Double]
+    ) throws -> (gamma: Double, cs: [Double], cy: [Double]) {
+        let c = order.count
         let newest = order[c - 1]
         let gamma = sy[newest * m + newest] / yy[newest * m + newest]
         // Small matrices in chronological order, column-major for LAPACK.
@@ -276,14 +294,7 @@ struct PairHistory {
         // H g = γ g + S t₁ + γ Y t₂ with t₁ = v, t₂ = −u; d = −H g.
         var cs = [Double](repeating: 0, count: m), cy = cs
         for i in 0..<c { cs[order[i]] = -v[i]; cy[order[i]] = gamma * u[i] }
-        for i in 0..<n { d[i] = -gamma * g[i] }
-        s.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cs, beta: 1, &d) }
-        y.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cy, beta: 1, &d) }
-        lastA = -gamma
-        lastCS = cs
-        lastCY = cy
-        lastP = p
-        lastQ = q
+        return (gamma, cs, cy)
     }
 
     /// The same `d = −H g` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4), for tests.

@@ -100,18 +100,15 @@ public struct SectionClassifier: Sendable {
             let perClass = sections.map { n / (k * Double(perSection[$0] ?? 1)) }
             weights = labels.map { perClass[Int($0)] }
         }
-        var objective = SoftmaxObjective(x: x, labels: labels, classes: sections.count, sampleWeights: weights,
-                                         c: regression.c, fitIntercept: regression.fitIntercept,
-                                         threads: regression.threads)
-        var w = [Double](repeating: 0, count: objective.dimension)
-        let solver = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
-                           tolerance: regression.tolerance)
-        let optimizer = try solver.minimize(&objective, from: &w) {
+        let d = x.columns
+        let solver = RowSpaceSoftmaxSolver(
+            x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
+            fitIntercept: regression.fitIntercept, threads: regression.threads,
+            settings: LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
+                            tolerance: regression.tolerance))
+        let (coefficients, intercepts, optimizer) = try solver.minimize {
             progress?(.iteration($0, value: $1, gradientNorm: $2))
         }
-        let d = x.columns, k = sections.count
-        let coefficients = Array(w[0..<(d * k)])
-        let intercepts = regression.fitIntercept ? Array(w[(d * k)...]) : [Double](repeating: 0, count: k)
         let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)
         return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,

@@ -66,18 +66,8 @@ public final class SoftmaxObjective: Objective {
                             for i in range {
                                 let row = zp.pointer + i * k
                                 if let bias { for cl in 0..<k { row[cl] += bias.pointer[cl] } }
-                                var m = -Double.infinity
-                                for cl in 0..<k where row[cl] > m { m = row[cl] }
-                                let yi = Int(y.pointer[i])
-                                let si = s.pointer[i]
-                                let shiftedTrue = row[yi] - m
-                                var sum = 0.0
-                                for cl in 0..<k { row[cl] = exp(row[cl] - m); sum += row[cl] }
-                                // log Σ_c exp(z_c) − z_y  =  log Σ_c exp(z_c − m) − (z_y − m)
-                                lp.pointer[i] = si * (log(sum) - shiftedTrue)
-                                let scale = si * invS / sum
-                                for cl in 0..<k { row[cl] *= scale }
-                                row[yi] -= si * invS
+                                lp.pointer[i] = SoftmaxObjective.residual(row, k: k, label: Int(y.pointer[i]),
+                                                                          weight: s.pointer[i], invS: invS)
                             }
                         }
                     }
@@ -96,5 +86,23 @@ public final class SoftmaxObjective: Objective {
         for v in rowLoss { loss += v }
         let penalty = BLAS.dot(d * k, wp, wp) / (2 * c * weightSum)
         return loss * invS + penalty
+    }
+
+    /// Turns the scores `z` of one row into its loss gradient `s·(softmax(z) − e_y)/S` in place and
+    /// returns the row's weighted loss `s·(log Σ_c exp(z_c) − z_y)`, subtracting the row maximum first.
+    @inline(__always)
+    static func residual(_ row: UnsafeMutablePointer<Double>, k: Int, label: Int, weight: Double,
+                         invS: Double) -> Double {
+        var m = -Double.infinity
+        for cl in 0..<k where row[cl] > m { m = row[cl] }
+        let shiftedTrue = row[label] - m
+        var sum = 0.0
+        for cl in 0..<k { row[cl] = exp(row[cl] - m); sum += row[cl] }
+        // log Σ_c exp(z_c) − z_y  =  log Σ_c exp(z_c − m) − (z_y − m)
+        let loss = weight * (log(sum) - shiftedTrue)
+        let scale = weight * invS / sum
+        for cl in 0..<k { row[cl] *= scale }
+        row[label] -= weight * invS
+        return loss
     }
 }
