@@ -43,7 +43,15 @@ do {
     for a in articles.prefix(20) { _ = classifier.classify(a) }  // warm-up
     var latencies: [Double] = []
     for round in 0..<10 { for a in articles { latencies.append(seconds { _ = classifier.classify(a, explain: round == 0 ? 5 : 0) }) } }
+    // The two halves of a call: TF-IDF vector, then scores and ranking.
+    var transforms: [Double] = [], predictions: [Double] = []
+    for a in articles {
+        var v = SparseVector()
+        transforms.append(seconds { v = classifier.vectorizer.transform(a) })
+        predictions.append(seconds { _ = classifier.prediction(for: v) })
+    }
     let result: [String: Double] = [
+        "transform_median_us": percentile(transforms, 0.5) * 1e6, "prediction_median_us": percentile(predictions, 0.5) * 1e6,
         "words": Double(words), "articles": Double(articles.count), "calls": Double(latencies.count),
         "latency_median_us": percentile(latencies, 0.5) * 1e6, "latency_p90_us": percentile(latencies, 0.9) * 1e6,
         "latency_p99_us": percentile(latencies, 0.99) * 1e6, "model_load_median_ms": percentile(loads, 0.5) * 1e3,

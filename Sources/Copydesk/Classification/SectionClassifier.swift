@@ -89,7 +89,8 @@ public struct SectionClassifier: Sendable {
         }
         let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, Int32($0)) })
         let labels = examples.map { index[$0.label] ?? 0 }
-        let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf) {
+        let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf,
+                                                           threads: regression.threads) {
             progress?(.vectorized($0))
         }
         var perSection = [String: Int]()

@@ -52,6 +52,13 @@ struct ParallelBlocks: Sendable {
         let r = ranges
         DispatchQueue.concurrentPerform(iterations: r.count) { body(r[$0]) }
     }
+
+    /// ``run(_:)`` with each block's index.
+    func runIndexed(_ body: @Sendable (Int, Range<Int>) -> Void) {
+        if ranges.count == 1 { body(0, ranges[0]); return }
+        let r = ranges
+        DispatchQueue.concurrentPerform(iterations: r.count) { body($0, r[$0]) }
+    }
 }
 
 /// A pointer handed to concurrent blocks that write disjoint parts of one buffer.

@@ -47,39 +47,48 @@ public struct TFIDFVectorizer: Sendable {
     /// Learns the vocabulary and idf from `documents` and returns the vectorizer with the documents'
     /// TF-IDF matrix (one row per document, in order).
     ///
+    /// The documents are counted in `threads` contiguous blocks, each with its own term table; the
+    /// tables are merged and the vocabulary is sorted by bytes, so the result does not depend on
+    /// `threads`. `progress` is called on the calling thread.
+    ///
     /// - Throws: ``ConfigurationError`` for invalid settings, ``TrainingError/emptyVocabulary(documents:)``
     ///   when no term survives pruning.
     /// - Complexity: O(total bytes + terms · log terms).
     public static func fit<C: Collection>(
-        _ documents: C, configuration: TFIDFConfiguration, progress: ((Int) -> Void)? = nil
+        _ documents: C, configuration: TFIDFConfiguration, threads: Int = 1, progress: ((Int) -> Void)? = nil
     ) throws -> (TFIDFVectorizer, CSRMatrix) where C.Element == String {
         try configuration.validate()
-        var table = TermTable(capacity: 1 << 16)
-        var counter = TermCounter(configuration: configuration, stopWords: stopWordTable(configuration))
-        var rawOffsets = [0]
-        rawOffsets.reserveCapacity(documents.count + 1)
-        var rawIds: [Int32] = []
-        var rawCounts: [Int32] = []
-        var df: [Int32] = []
-        var total: [Int] = []
-        var n = 0
-        for document in documents {
-            var text = document
-            text.withUTF8 { bytes in
-                counter.count(bytes, lookup: { table.insert($0) }) { id, c in
-                    rawIds.append(id)
-                    rawCounts.append(c)
-                    let j = Int(id)
-                    if j >= df.count { df.append(0); total.append(0) }
-                    df[j] += 1
-                    total[j] += Int(c)
+        let texts = Array(documents)
+        let n = texts.count
+        let stopWords = stopWordTable(configuration)
+        let blocks = ParallelBlocks(count: n, threads: threads)
+        let parts = PartResults<RawCounts>(count: blocks.ranges.count)
+        blocks.runIndexed { b, range in
+            parts.set(b, RawCounts(texts[range], configuration: configuration, stopWords: stopWords))
+        }
+        var raw = parts.values
+        progress?(n)
+
+        // Merge the blocks' tables into the first one; `local[b][id]` is the merged id.
+        var table = raw[0].table
+        var df = raw[0].df, total = raw[0].total
+        var local: [[Int32]] = [Array(0..<Int32(table.count))]
+        for b in 1..<raw.count {
+            let part = raw[b]
+            var map = [Int32](repeating: 0, count: part.table.count)
+            part.table.arena.withUnsafeBufferPointer { arena in
+                for id in 0..<part.table.count {
+                    let merged = table.insert(UnsafeBufferPointer(rebasing: arena[part.table.range(id)]),
+                                              hash: part.table.hashes[id])
+                    if merged == df.count { df.append(0); total.append(0) }
+                    df[merged] += part.df[id]
+                    total[merged] += part.total[id]
+                    map[id] = Int32(merged)
                 }
             }
-            rawOffsets.append(rawIds.count)
-            n += 1
-            if n % 256 == 0 { progress?(n) }
+            local.append(map)
+            raw[b].table = TermTable()
         }
-        progress?(n)
 
         // Prune by document frequency, then by total count (maxFeatures).
         let minDocs = configuration.minDF.documents(of: n)
@@ -102,40 +111,73 @@ public struct TFIDFVectorizer: Sendable {
         var newId = [Int32](repeating: -1, count: table.count)
         var idf = [Double](repeating: 0, count: keep.count)
         let nd = Double(n)
-        for (j, old) in keep.enumerated() {
-            _ = table.arena.withUnsafeBufferPointer { vocabulary.insert(UnsafeBufferPointer(rebasing: $0[table.range(old)])) }
-            newId[old] = Int32(j)
-            let d = Double(df[old])
-            idf[j] = configuration.smoothIDF ? log((1 + nd) / (1 + d)) + 1 : log(nd / d) + 1
+        table.arena.withUnsafeBufferPointer { arena in
+            for (j, old) in keep.enumerated() {
+                vocabulary.insert(UnsafeBufferPointer(rebasing: arena[table.range(old)]), hash: table.hashes[old])
+                newId[old] = Int32(j)
+                let d = Double(df[old])
+                idf[j] = configuration.smoothIDF ? log((1 + nd) / (1 + d)) + 1 : log(nd / d) + 1
+            }
         }
+        table = TermTable()
         let vectorizer = TFIDFVectorizer(configuration: configuration, vocabulary: vocabulary, idf: idf)
 
-        // Remap each raw row to the kept columns and weight it.
+        // Remap each block's raw rows to the kept columns and weight them, block by block in parallel.
+        let rows = PartResults<(offsets: [Int], indices: [Int32], values: [Double])>(count: raw.count)
+        let finalRaw = raw, finalLocal = local, finalNewId = newId
+        blocks.runIndexed { b, _ in
+            rows.set(b, vectorizer.weightedRows(finalRaw[b], columns: finalLocal[b].map { finalNewId[Int($0)] }))
+        }
+        raw = []
         var offsets = [0]
         offsets.reserveCapacity(n + 1)
         var indices: [Int32] = []
         var values: [Double] = []
-        var row: [(Int32, Int32)] = []
-        for i in 0..<n {
-            row.removeAll(keepingCapacity: true)
-            for e in rawOffsets[i]..<rawOffsets[i + 1] {
-                let j = newId[Int(rawIds[e])]
-                if j >= 0 { row.append((j, rawCounts[e])) }
-            }
-            row.sort { $0.0 < $1.0 }
-            vectorizer.appendWeighted(row, indices: &indices, values: &values)
-            offsets.append(indices.count)
+        for part in rows.values {
+            let base = indices.count
+            offsets.append(contentsOf: part.offsets.dropFirst().map { $0 + base })
+            indices.append(contentsOf: part.indices)
+            values.append(contentsOf: part.values)
         }
         let matrix = CSRMatrix(rows: n, columns: keep.count, rowOffsets: offsets, columnIndices: indices, values: values)
         return (vectorizer, matrix)
     }
+
+    /// The TF-IDF rows of one block of raw counts; `columns[id]` is the column of the block's term
+    /// `id`, or −1 for a pruned term.
+    func weightedRows(_ raw: RawCounts, columns: [Int32]) -> (offsets: [Int], indices: [Int32], values: [Double]) {
+        var offsets = [0]
+        offsets.reserveCapacity(raw.offsets.count)
+        var indices: [Int32] = []
+        var values: [Double] = []
+        var row: [(Int32, Int32)] = []
+        for i in 0..<(raw.offsets.count - 1) {
+            row.removeAll(keepingCapacity: true)
+            for e in raw.offsets[i]..<raw.offsets[i + 1] {
+                let j = columns[Int(raw.ids[e])]
+                if j >= 0 { row.append((j, raw.counts[e])) }
+            }
+            row.sort { $0.0 < $1.0 }
+            appendWeighted(row, indices: &indices, values: &values)
+            offsets.append(indices.count)
+        }
+        return (offsets, indices, values)
+    }
+
+    /// `1 + ln(count)`, from a table for the common small counts.
+    @inline(__always)
+    static func sublinear(_ count: Int32) -> Double {
+        count < 64 ? sublinearTable[Int(count)] : 1 + log(Double(count))
+    }
+
+    private static let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
 
     /// Appends `tf · idf` for sorted (column, count) pairs, L2-normalised when configured.
     func appendWeighted(_ row: [(Int32, Int32)], indices: inout [Int32], values: inout [Double]) {
         let start = values.count
         var sumSquares = 0.0
         for (j, c) in row {
-            let tf = configuration.sublinearTF ? 1 + log(Double(c)) : Double(c)
+            let tf = configuration.sublinearTF ? TFIDFVectorizer.sublinear(c) : Double(c)
             let v = tf * idf[Int(j)]
             indices.append(j)
             values.append(v)
@@ -159,7 +201,7 @@ public struct TFIDFVectorizer: Sendable {
         var row: [(Int32, Int32)] = []
         var copy = text
         copy.withUTF8 { bytes in
-            counter.count(bytes, lookup: { vocabulary.id(of: $0) }) { row.append(($0, $1)) }
+            counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: { vocabulary.id(of: $0) }) { row.append(($0, $1)) }
         }
         var out = SparseVector()
         out.indices.reserveCapacity(row.count)
@@ -186,6 +228,36 @@ public struct TFIDFVectorizer: Sendable {
         }
         return CSRMatrix(rows: texts.count, columns: featureCount, rowOffsets: offsets,
                          columnIndices: indices, values: values)
+    }
+}
+
+/// The term counts of a block of documents, with the block's own term table.
+struct RawCounts: Sendable {
+    var table = TermTable(capacity: 1 << 16)
+    /// Document `i`'s (id, count) pairs are at `offsets[i]..<offsets[i + 1]`, ids increasing.
+    var offsets = [0]
+    var ids: [Int32] = []
+    var counts: [Int32] = []
+    /// Per term: documents containing it, and occurrences.
+    var df: [Int32] = []
+    var total: [Int] = []
+
+    init<S: Sequence>(_ documents: S, configuration: TFIDFConfiguration, stopWords: TermTable?) where S.Element == String {
+        var counter = TermCounter(configuration: configuration, stopWords: stopWords)
+        for document in documents {
+            var text = document
+            text.withUTF8 { bytes in
+                counter.count(bytes, lookup: { table.insert($0) }) { id, c in
+                    ids.append(id)
+                    counts.append(c)
+                    let j = Int(id)
+                    if j >= df.count { df.append(0); total.append(0) }
+                    df[j] += 1
+                    total[j] += Int(c)
+                }
+            }
+            offsets.append(ids.count)
+        }
     }
 }
 

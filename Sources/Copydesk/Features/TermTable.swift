@@ -16,7 +16,7 @@ public struct TermTable: Sendable {
     private(set) var arena: [UInt8] = []
     /// `ends[id]` is one past the last byte of term `id` in `arena`.
     private(set) var ends: [Int] = []
-    private var hashes: [UInt64] = []
+    private(set) var hashes: [UInt64] = []
     /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot.
     private var slots: [UInt64]
     private var mask: Int
@@ -33,14 +33,73 @@ public struct TermTable: Sendable {
 
     public var count: Int { ends.count }
 
-    /// FNV-1a, 64-bit, finished with a multiply-xorshift so the low bits used for slots mix well.
-    @inline(__always)
+    /// The hash of a key, defined over its space-separated segments so that an n-gram's hash
+    /// follows from its tokens' ``segmentHash(_:_:)`` without joining them (``TermKey``):
+    /// `finish(combine(…combine(seed, h₁)…, hₙ))`.
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        h ^= h >> 29
-        h = h &* 0xbf58_476d_1ce4_e5b9
-        return h ^ (h >> 32)
+        guard let base = key.baseAddress else { return finish(seed) }
+        var h = seed, start = 0
+        for i in 0...key.count where i == key.count || base[i] == 0x20 {
+            h = combine(h, segmentHash(base + start, i - start))
+            start = i + 1
+        }
+        return finish(h)
+    }
+
+    /// `memcmp(a, b, n) == 0` inline, eight bytes at a time (terms are short; a call costs more).
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    static let seed: UInt64 = 0x243F_6A88_85A3_08D3
+
+    @inline(__always)
+    static func combine(_ h: UInt64, _ segment: UInt64) -> UInt64 {
+        ((h << 23 | h >> 41) ^ segment) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// murmur3's 64-bit finaliser: every input bit affects the slot bits and the fingerprint.
+    @inline(__always)
+    static func finish(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
+    }
+
+    /// A hash of `count` bytes at `p`, eight at a time.
+    @inline(__always)
+    static func segmentHash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(p)
+        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        var i = 0
+        while i + 8 <= count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < count {
+            var tail: UInt64 = 0
+            for k in i..<count { tail |= UInt64(p[k]) << (8 * UInt64(k - i)) }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        return h
     }
 
     @inline(__always)
@@ -57,7 +116,7 @@ public struct TermTable: Sendable {
         let r = range(id)
         guard r.count == key.count else { return false }
         return arena.withUnsafeBufferPointer { a in
-            memcmp(a.baseAddress! + r.lowerBound, key.baseAddress!, r.count) == 0
+            TermTable.bytesEqual(a.baseAddress! + r.lowerBound, key.baseAddress!, r.count)
         }
     }
 
@@ -81,16 +140,56 @@ public struct TermTable: Sendable {
         }
     }
 
-    public func id(of key: String) -> Int? {
-        var k = key
-        return k.withUTF8 { id(of: $0) }
+    /// Loads the slots of `hashes`, then the bytes of the terms whose fingerprints match, so that
+    /// lookups of those keys that follow find them in cache. The loads of different keys are
+    /// independent, so the processor overlaps their cache misses; a lookup alone waits for up to
+    /// three misses in a row (slot, end offset, bytes). Returns a value only to keep the loads.
+    func warm(_ hashes: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        var sink: UInt64 = 0
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: hashes.count) { starts in
+            slots.withUnsafeBufferPointer { table in
+                ends.withUnsafeBufferPointer { e in
+                    arena.withUnsafeBufferPointer { a in
+                        for h in hashes { sink ^= table[Int(truncatingIfNeeded: h) & mask] }
+                        // The ids whose fingerprints match, and their start offsets.
+                        var found = 0
+                        for h in hashes {
+                            let entry = table[Int(truncatingIfNeeded: h) & mask]
+                            guard entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
+                            let id = Int(entry & 0xFFFF_FFFF) - 1
+                            starts[found] = id == 0 ? 0 : e[id - 1]
+                            found += 1
+                        }
+                        for f in 0..<found where starts[f] < a.count { sink &+= UInt64(a[starts[f]]) }
+                    }
+                }
+            }
+        }
+        return sink
     }
 
-    /// The id of `key`, inserting it with the next id if it is new.
+    /// The id of the n-gram `key`, or nil; compares its segments in place.
     @inline(__always)
-    @discardableResult
-    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        let h = TermTable.hash(key)
+    func id(of key: TermKey) -> Int? {
+        let fingerprint = key.hash & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { table in
+            var s = Int(truncatingIfNeeded: key.hash) & mask
+            while true {
+                let entry = table[s]
+                if entry == 0 { return nil }
+                if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                    let id = Int(entry & 0xFFFF_FFFF) - 1
+                    if equal(id, key) { return id }
+                }
+                s = (s + 1) & mask
+            }
+        }
+    }
+
+    /// The id of the n-gram `key`, inserting it (its segments joined by spaces) if it is new.
+    @inline(__always)
+    mutating func insert(_ key: TermKey) -> Int {
+        let h = key.hash
         let fingerprint = h & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -102,8 +201,67 @@ public struct TermTable: Sendable {
             }
             s = (s + 1) & mask
         }
-        let id = ends.count
+        for i in 0..<key.count {
+            if i > 0 { arena.append(0x20) }
+            arena.append(contentsOf: UnsafeBufferPointer(start: key.base + key.starts[i], count: key.ends[i] - key.starts[i]))
+        }
+        return add(hash: h, slot: s)
+    }
+
+    @inline(__always)
+    private func equal(_ id: Int, _ key: TermKey) -> Bool {
+        let r = range(id)
+        return arena.withUnsafeBufferPointer { a in
+            var at = a.baseAddress! + r.lowerBound
+            let end = a.baseAddress! + r.upperBound
+            for i in 0..<key.count {
+                let n = key.ends[i] - key.starts[i]
+                if i > 0 {
+                    guard at < end, at.pointee == 0x20 else { return false }
+                    at += 1
+                }
+                guard end - at >= n, TermTable.bytesEqual(at, key.base + key.starts[i], n) else { return false }
+                at += n
+            }
+            return at == end
+        }
+    }
+
+    public func id(of key: String) -> Int? {
+        var k = key
+        return k.withUTF8 { id(of: $0) }
+    }
+
+    /// The id of `key`, inserting it with the next id if it is new.
+    @inline(__always)
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        insert(key, hash: TermTable.hash(key))
+    }
+
+    /// ``insert(_:)`` with the key's ``hash(_:)`` already known (when merging tables).
+    @inline(__always)
+    @discardableResult
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        let fingerprint = h & 0xFFFF_FFFF_0000_0000
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[s]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
+                if equal(id, key) { return id }
+            }
+            s = (s + 1) & mask
+        }
         arena.append(contentsOf: key)
+        return add(hash: h, slot: s)
+    }
+
+    /// Registers the bytes just appended to the arena as the next id, in the empty slot `s`.
+    @inline(__always)
+    private mutating func add(hash h: UInt64, slot s: Int) -> Int {
+        let id = ends.count
         ends.append(arena.count)
         hashes.append(h)
         slots[s] = TermTable.slotEntry(h, id)
@@ -180,4 +338,14 @@ public struct TermTable: Sendable {
             }
         }
     }
+}
+
+/// An n-gram given by its tokens' byte ranges in one buffer, with its ``TermTable`` hash computed
+/// from the tokens' segment hashes: looked up without joining the tokens.
+struct TermKey {
+    let base: UnsafePointer<UInt8>
+    let starts: UnsafePointer<Int>
+    let ends: UnsafePointer<Int>
+    let count: Int
+    let hash: UInt64
 }

@@ -260,12 +260,44 @@ public struct Tokenizer: Sendable {
     @inline(__always)
     func scanWord(_ p: UnsafePointer<UInt8>, _ i0: Int, _ n: Int, _ tokens: inout TokenList) -> Int {
         let start = tokens.bytes.count
+        // Fast path: ASCII letters and digits ended by ASCII that cannot join (not ' - . ,).
+        var j = i0
+        while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { j += 1 }
+        if j == n || (p[j] < 0x80 && p[j] != 0x27 && p[j] != 0x2D && p[j] != 0x2E && p[j] != 0x2C) {
+            if j - i0 >= configuration.minimumLength {
+                tokens.bytes.append(contentsOf: UnsafeBufferPointer(start: p + i0, count: j - i0))
+                if configuration.lowercase {
+                    tokens.bytes.withUnsafeMutableBufferPointer { b in
+                        for k in start..<b.count where b[k] &- 0x41 < 26 { b[k] |= 0x20 }
+                    }
+                }
+                tokens.ends.append(tokens.bytes.count)
+            }
+            return j
+        }
         var i = i0
         var scalars = 0
         var segmentLength = 0
         var last: CharClass = .other
         var joined = false
         while i < n {
+            // A run of ASCII letters and digits is copied at once (the common case).
+            var j = i
+            while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { j += 1 }
+            if j > i {
+                let from = tokens.bytes.count
+                tokens.bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+                if configuration.lowercase {
+                    tokens.bytes.withUnsafeMutableBufferPointer { b in
+                        for k in from..<b.count where b[k] >= 0x41 && b[k] <= 0x5A { b[k] |= 0x20 }
+                    }
+                }
+                scalars += j - i
+                segmentLength += j - i
+                last = p[j - 1] <= 0x39 ? .digit : .letter
+                i = j
+                if i == n { break }
+            }
             let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
             guard let s else { break }
             let cls = Tokenizer.classify(s)
@@ -314,6 +346,11 @@ public struct Tokenizer: Sendable {
         }
         commit(&tokens, start: start, scalars: scalars, compound: joined)
         return i
+    }
+
+    @inline(__always)
+    static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
     }
 
     /// If a link (`http://`, `https://`, `www.`) starts at `i`, the index one past its end.

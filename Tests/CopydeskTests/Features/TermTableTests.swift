@@ -23,4 +23,45 @@ import Testing
         let copy = TermTable(arena: t.arena, ends: t.ends)
         for w in ["b", "a", "ü", "a b"] { #expect(copy.id(of: w) == t.id(of: w)) }
     }
+
+    /// An n-gram looked up from its tokens' segment hashes finds the term inserted as joined bytes.
+    @Test func nGramKeysMatchJoinedBytes() {
+        var t = TermTable()
+        let terms = ["new york", "new", "york city hall", "a", "abcdefghijklmnopq rstuvwxyz0123456", "ü b"]
+        for w in terms { t.insert(w) }
+        for w in terms {
+            var bytes = Array(w.utf8)
+            let parts = w.split(separator: " ").map { Array($0.utf8) }
+            var starts: [Int] = [], ends: [Int] = []
+            var h = TermTable.seed, at = 0
+            for p in parts {
+                starts.append(at)
+                ends.append(at + p.count)
+                h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, p.count) })
+                at += p.count + 1
+            }
+            let key = bytes.withUnsafeMutableBufferPointer { b in
+                starts.withUnsafeBufferPointer { s in
+                    ends.withUnsafeBufferPointer { e in
+                        t.id(of: TermKey(base: UnsafePointer(b.baseAddress!), starts: s.baseAddress!, ends: e.baseAddress!,
+                                         count: parts.count, hash: TermTable.finish(h)))
+                    }
+                }
+            }
+            #expect(key == t.id(of: w), "\(w)")
+            #expect(bytes.withUnsafeBufferPointer { TermTable.hash($0) } == TermTable.finish(h))
+        }
+        // A prefix of a stored n-gram is not that n-gram.
+        #expect(t.id(of: "new yor") == nil && t.id(of: "york city") == nil)
+    }
+
+    @Test func radixSortEqualsSort() {
+        var g = SplitMix64(seed: 12)
+        for (count, bound) in [(10, 100), (65, 1 << 8), (1000, 1 << 12), (3000, 1 << 30), (500, 2)] {
+            let values = (0..<count).map { _ in Int32.random(in: 0..<Int32(bound), using: &g) }
+            var sorted = values
+            TermCounter.sort(&sorted)
+            #expect(sorted == values.sorted(), "\(count) values below \(bound)")
+        }
+    }
 }
