@@ -14,9 +14,11 @@ let package = Package(
     targets: [
         // BLAS (cblas.h) and the Fortran LAPACK routines we call; Debian libblas-dev + liblapack-dev.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The sparse kernel of training, with an AVX2 + FMA body chosen at run time.
+        .target(name: "CKernels"),
         .target(
             name: "Copydesk",
-            dependencies: ["CBLAS", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "CopydeskCLI",

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Fuzz targets for Copydesk, built with `-sanitize=fuzzer,address` by `make fuzz`.
-// Sources/Copydesk and Sources/CBLAS are symbolic links to the main package's, so the library is
+// Sources/Copydesk, Sources/CKernels and Sources/CBLAS are symbolic links to the main package's, so the library is
 // compiled with the sanitizers too (a path dependency's identity would depend on the checkout's
 // folder name).
 import PackageDescription
@@ -12,7 +12,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-        .target(name: "Copydesk", dependencies: ["CBLAS", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk"),
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "Copydesk", dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk"),
         .executableTarget(name: "CopydeskFuzz", dependencies: ["Copydesk"], path: "Sources/CopydeskFuzz"),
     ]
 )

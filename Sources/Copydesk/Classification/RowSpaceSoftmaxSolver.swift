@@ -131,7 +131,7 @@ struct RowSpaceSoftmaxSolver {
         var f = dataLoss(x, d, 0)
         var gNorm = gradient(at: x, into: &g)
         var evaluations = 1
-        var history = RowSpacePairs(memory: settings.memory, length: length)
+        var history = RowSpacePairs(memory: settings.memory, length: length, threads: threads)
         var iteration = 0
         var reason = StopReason.maxIterations
         if gNorm <= settings.tolerance { reason = .gradientTolerance }
@@ -181,98 +181,201 @@ struct RowSpaceSoftmaxSolver {
 }
 
 /// The correction pairs of ``RowSpaceSoftmaxSolver``: `s` and `y` as coefficients and images, with
-/// the compact-form direction of ``PairHistory``. The vectors are short (`n·k`), so inner products
-/// are computed directly rather than derived.
+/// the compact-form direction of ``PairHistory``.
+///
+/// As in ``PairHistory``, an iteration makes six passes over the stored pairs: `Sᵀg` and `Yᵀg` for
+/// the new gradient, kept for the next direction, and four for the direction's coefficients and
+/// image. The new pair's inner products with the stored ones are derived from those products and
+/// the last direction's coefficients. Each pass is a BLAS `dgemv` per fixed column chunk, run on up
+/// to `threads` threads; partial sums are added in chunk order, so the thread count changes nothing.
 struct RowSpacePairs {
+    typealias Vector = RowSpaceSoftmaxSolver.Vector
     let memory: Int
     let length: Int
-    /// `memory × length`, row-major, one pair per slot.
+    let threads: Int
+    /// `(memory + 1) × length`, row-major: the stored pairs and one free slot for the next pair.
     private var sCoefficients: [Double], sImages: [Double]
     private var yCoefficients: [Double], yImages: [Double]
     private(set) var order: [Int] = []
+    private var free: Int
+    /// `sy[i * slots + j] = s_iᵀ y_j`, `yy[i * slots + j] = y_iᵀ y_j` over slots.
     private var sy: [Double], yy: [Double]
+    /// `Sᵀg`, `Yᵀg` over slots for the current gradient, when `haveProducts`.
+    private var p: [Double], q: [Double]
+    private var haveProducts = false
+    /// The last direction `d = −γ g + S·cs + Y·cy`.
+    private var lastGamma = 1.0
+    private var lastCS: [Double], lastCY: [Double]
+    private let chunks: [Range<Int>]
 
-    init(memory: Int, length: Int) {
+    var slots: Int { memory + 1 }
+
+    init(memory: Int, length: Int, threads: Int = 1) {
         self.memory = max(1, memory)
         self.length = length
-        sCoefficients = [Double](repeating: 0, count: self.memory * length)
+        self.threads = threads
+        let slots = self.memory + 1
+        sCoefficients = [Double](repeating: 0, count: slots * length)
         sImages = sCoefficients
         yCoefficients = sCoefficients
         yImages = sCoefficients
-        sy = [Double](repeating: 0, count: self.memory * self.memory)
+        free = 0
+        sy = [Double](repeating: 0, count: slots * slots)
         yy = sy
+        p = [Double](repeating: 0, count: slots)
+        q = p
+        lastCS = p
+        lastCY = p
+        let pieces = 4
+        chunks = (0..<pieces).map { (length * $0 / pieces)..<(length * ($0 + 1) / pieces) }
     }
 
     var isEmpty: Bool { order.isEmpty }
 
-    mutating func clear() { order.removeAll() }
+    mutating func clear() {
+        order.removeAll()
+        free = 0
+        haveProducts = false
+    }
 
-    /// `M v` over all slots for a stacked `memory × length` matrix `M` (unused slots hold stale
-    /// rows; their results are ignored).
+    /// `M v` for a stacked `slots × length` matrix `M`: per column chunk, then summed in chunk order.
     private func products(_ stacked: [Double], _ v: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: memory)
-        stacked.withUnsafeBufferPointer {
-            BLAS.gemv(transpose: false, rows: memory, columns: length, alpha: 1, $0.baseAddress!, lda: length, v, beta: 0, &out)
-        }
-        return out
-    }
-
-    /// Stores `s = t·d`, `y = g₊ − g`; skips a pair without positive curvature, as ``PairHistory`` does.
-    mutating func push(step t: Double, direction d: RowSpaceSoftmaxSolver.Vector,
-                       from g: RowSpaceSoftmaxSolver.Vector, to gNew: RowSpaceSoftmaxSolver.Vector) {
-        let n = length, m = memory
-        let slot = order.count < m ? order.count : order[0]
-        var sc = [Double](repeating: 0, count: n), si = sc, yc = sc, yi = sc
-        for e in 0..<n {
-            sc[e] = t * d.coefficients[e]
-            si[e] = t * d.image[e]
-            yc[e] = gNew.coefficients[e] - g.coefficients[e]
-            yi[e] = gNew.image[e] - g.image[e]
-        }
-        let curvature = BLAS.dot(n, sc, yi)
-        let yNorm2 = BLAS.dot(n, yc, yi)
-        guard curvature > 1e-10 * yNorm2, yNorm2 > 0 else { return }
-        if order.count == m { order.removeFirst() }
-        // Inner products with the stored pairs (before this slot is overwritten).
-        let sTy = products(yImages, sc)        // s_newᵀ y_j
-        let yTs = products(sImages, yc)        // y_newᵀ s_j  =  s_jᵀ y_new
-        let yTy = products(yImages, yc)        // y_newᵀ y_j
-        func store(_ v: [Double], _ into: inout [Double]) {
-            into.withUnsafeMutableBufferPointer { BLAS.copy(n, v, $0.baseAddress! + slot * n) }
-        }
-        store(sc, &sCoefficients)
-        store(si, &sImages)
-        store(yc, &yCoefficients)
-        store(yi, &yImages)
-        for j in order {
-            sy[slot * m + j] = sTy[j]
-            sy[j * m + slot] = yTs[j]
-            yy[slot * m + j] = yTy[j]
-            yy[j * m + slot] = yTy[j]
-        }
-        order.append(slot)
-        sy[slot * m + slot] = curvature
-        yy[slot * m + slot] = yNorm2
-    }
-
-    /// `d = −H g` (coefficients and image); `−g` with no pairs.
-    func direction(for g: RowSpaceSoftmaxSolver.Vector, into d: inout RowSpaceSoftmaxSolver.Vector) throws {
-        let n = length, m = memory
-        guard !order.isEmpty else {
-            for e in 0..<n { d.coefficients[e] = -g.coefficients[e]; d.image[e] = -g.image[e] }
-            return
-        }
-        let p = products(sCoefficients, g.image), q = products(yCoefficients, g.image)
-        let (gamma, cs, cy) = try PairHistory.compactCoefficients(order: order, memory: m, sy: sy, yy: yy, p: p, q: q)
-        for e in 0..<n { d.coefficients[e] = -gamma * g.coefficients[e]; d.image[e] = -gamma * g.image[e] }
-        func add(_ stacked: [Double], _ weights: [Double], _ out: inout [Double]) {
-            stacked.withUnsafeBufferPointer {
-                BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, weights, beta: 1, &out)
+        let rows = slots, n = length
+        let partial = PartResults<[Double]>(count: chunks.count)
+        let chunks = self.chunks
+        stacked.withUnsafeBufferPointer { mb in
+            v.withUnsafeBufferPointer { vb in
+                let m = UncheckedPointer(mb.baseAddress!), x = UncheckedPointer(vb.baseAddress!)
+                ParallelBlocks.forEach(chunks.count, threads: threads) { c in
+                    let r = chunks[c]
+                    var out = [Double](repeating: 0, count: rows)
+                    if !r.isEmpty {
+                        BLAS.gemv(transpose: false, rows: rows, columns: r.count, alpha: 1, m.pointer + r.lowerBound,
+                                  lda: n, x.pointer + r.lowerBound, beta: 0, &out)
+                    }
+                    partial.set(c, out)
+                }
             }
         }
-        add(sCoefficients, cs, &d.coefficients)
-        add(sImages, cs, &d.image)
-        add(yCoefficients, cy, &d.coefficients)
-        add(yImages, cy, &d.image)
+        let parts = partial.values
+        var sum = parts[0]
+        for c in 1..<parts.count { for i in 0..<rows { sum[i] += parts[c][i] } }
+        return sum
+    }
+
+    /// `out += Mᵀ w` for a stacked `slots × length` matrix `M`, column chunks in parallel.
+    private func combine(_ stacked: [Double], _ weights: [Double], into out: inout [Double]) {
+        let rows = slots, n = length, chunks = self.chunks
+        stacked.withUnsafeBufferPointer { mb in
+            weights.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    let m = UncheckedPointer(mb.baseAddress!), w = UncheckedPointer(wb.baseAddress!)
+                    let o = UncheckedMutablePointer(ob.baseAddress!)
+                    ParallelBlocks.forEach(chunks.count, threads: threads) { c in
+                        let r = chunks[c]
+                        guard !r.isEmpty else { return }
+                        BLAS.gemv(transpose: true, rows: rows, columns: r.count, alpha: 1, m.pointer + r.lowerBound,
+                                  lda: n, w.pointer, beta: 1, o.pointer + r.lowerBound)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stores `s = t·d`, `y = g₊ − g` after a step of length `t` along the last ``direction(for:into:)``;
+    /// drops the oldest pair when full; skips a pair without positive curvature, as ``PairHistory`` does.
+    mutating func push(step t: Double, direction d: Vector, from g: Vector, to gNew: Vector) {
+        let n = length, k = slots, slot = free
+        let base = slot * n
+        for e in 0..<n {
+            sCoefficients[base + e] = t * d.coefficients[e]
+            sImages[base + e] = t * d.image[e]
+            yCoefficients[base + e] = gNew.coefficients[e] - g.coefficients[e]
+            yImages[base + e] = gNew.image[e] - g.image[e]
+        }
+        let (curvature, yNorm2) = sCoefficients.withUnsafeBufferPointer { sc in
+            yCoefficients.withUnsafeBufferPointer { yc in
+                yImages.withUnsafeBufferPointer { yi in
+                    (BLAS.dot(n, sc.baseAddress! + base, yi.baseAddress! + base),
+                     BLAS.dot(n, yc.baseAddress! + base, yi.baseAddress! + base))
+                }
+            }
+        }
+        guard curvature > 1e-10 * yNorm2, yNorm2 > 0 else { haveProducts = false; return }
+        let old = order
+        let pOld = p, qOld = q
+        if order.count == memory {
+            free = order.removeFirst()
+            order.append(slot)
+        } else {
+            order.append(slot)
+            free = (0..<slots).first { !order.contains($0) } ?? 0
+        }
+        p = products(sCoefficients, gNew.image)
+        q = products(yCoefficients, gNew.image)
+        haveProducts = true
+        for j in old where order.contains(j) {
+            // y₊ᵀ s_j = (g₊ − g)ᵀ s_j, y₊ᵀ y_j likewise; s₊ᵀ y_j = t·dᵀ y_j from the direction's coefficients.
+            var dy = -lastGamma * qOld[j]
+            for i in old { dy += lastCS[i] * sy[i * k + j] + lastCY[i] * yy[i * k + j] }
+            sy[slot * k + j] = t * dy
+            sy[j * k + slot] = p[j] - pOld[j]
+            yy[slot * k + j] = q[j] - qOld[j]
+            yy[j * k + slot] = q[j] - qOld[j]
+        }
+        sy[slot * k + slot] = curvature
+        yy[slot * k + slot] = yNorm2
+        #if DEBUG
+        checkProducts(gNew)
+        #endif
+    }
+
+    #if DEBUG
+    /// Recomputes every derived inner product directly (debug builds only).
+    private func checkProducts(_ g: Vector) {
+        let n = length, k = slots
+        func row(_ a: [Double], _ i: Int) -> ArraySlice<Double> { a[(i * n)..<((i + 1) * n)] }
+        func dot(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>) -> Double {
+            a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in BLAS.dot(n, x.baseAddress!, y.baseAddress!) } }
+        }
+        func close(_ a: Double, _ b: Double, _ scale: Double) -> Bool { abs(a - b) <= 1e-7 * scale + 1e-12 }
+        for i in order {
+            let gs = dot(g.coefficients[...], g.image[...]).squareRoot()
+            let ss = dot(row(sCoefficients, i), row(sImages, i)).squareRoot()
+            let ys = dot(row(yCoefficients, i), row(yImages, i)).squareRoot()
+            assert(close(p[i], dot(row(sCoefficients, i), g.image[...]), gs * ss), "RowSpacePairs: Sᵀg drifted")
+            assert(close(q[i], dot(row(yCoefficients, i), g.image[...]), gs * ys), "RowSpacePairs: Yᵀg drifted")
+            for j in order {
+                let yjs = dot(row(yCoefficients, j), row(yImages, j)).squareRoot()
+                assert(close(sy[i * k + j], dot(row(sCoefficients, i), row(yImages, j)), ss * yjs), "RowSpacePairs: sᵢᵀyⱼ drifted")
+                assert(close(yy[i * k + j], dot(row(yCoefficients, i), row(yImages, j)), ys * yjs), "RowSpacePairs: yᵢᵀyⱼ drifted")
+            }
+        }
+    }
+    #endif
+
+    /// `d = −H g` (coefficients and image); `−g` with no pairs. `g` must be the gradient of the
+    /// last ``push(step:direction:from:to:)`` (or the first one).
+    mutating func direction(for g: Vector, into d: inout Vector) throws {
+        let n = length
+        guard !order.isEmpty else {
+            for e in 0..<n { d.coefficients[e] = -g.coefficients[e]; d.image[e] = -g.image[e] }
+            lastGamma = 1
+            return
+        }
+        if !haveProducts {
+            p = products(sCoefficients, g.image)
+            q = products(yCoefficients, g.image)
+            haveProducts = true
+        }
+        let (gamma, cs, cy) = try PairHistory.compactCoefficients(order: order, memory: slots, sy: sy, yy: yy, p: p, q: q)
+        for e in 0..<n { d.coefficients[e] = -gamma * g.coefficients[e]; d.image[e] = -gamma * g.image[e] }
+        combine(sCoefficients, cs, into: &d.coefficients)
+        combine(sImages, cs, into: &d.image)
+        combine(yCoefficients, cy, into: &d.coefficients)
+        combine(yImages, cy, into: &d.image)
+        lastGamma = gamma
+        lastCS = cs
+        lastCY = cy
     }
 }

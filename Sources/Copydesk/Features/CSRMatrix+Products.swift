@@ -53,6 +53,16 @@ struct ParallelBlocks: Sendable {
         DispatchQueue.concurrentPerform(iterations: r.count) { body(r[$0]) }
     }
 
+    /// Runs `body` for each of `0..<count` on up to `threads` threads.
+    static func forEach(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+        let groups = min(threads, count)
+        if groups <= 1 { for c in 0..<count { body(c) }; return }
+        DispatchQueue.concurrentPerform(iterations: groups) { g in
+            var c = g
+            while c < count { body(c); c += groups }
+        }
+    }
+
     /// ``run(_:)`` with each block's index.
     func runIndexed(_ body: @Sendable (Int, Range<Int>) -> Void) {
         if ranges.count == 1 { body(0, ranges[0]); return }

@@ -1,0 +1,23 @@
+// Copydesk's sparse kernels that benefit from AVX2 and FMA. The Swift compiler targets baseline
+// x86-64 (SSE2) unless given unsafe flags, which a package others depend on cannot use; a C function
+// can carry its own target attribute and be chosen at run time from what the processor supports.
+// Each kernel has one portable body, compiled twice (with and without AVX2/FMA).
+#ifndef COPYDESK_CKERNELS_H
+#define COPYDESK_CKERNELS_H
+
+#include <stdint.h>
+
+/// For features `first..<end` of a matrix stored by columns (`offsets`, `rows`, `values`: the
+/// transpose in CSR form) and one chunk of 4 classes: `t = x_jᵀ Γ` over the chunk's packed `n × 4`
+/// block `gamma`, then `out[row] += x_j[row] · t`. Returns the largest `|t|` entry seen.
+double copydesk_gram_chunk4(const int64_t *offsets, const int32_t *rows, const double *values,
+                            int64_t first, int64_t end, const double *gamma, double *out);
+
+/// The same for a chunk of 8 classes (`n × 8` blocks).
+double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const double *values,
+                            int64_t first, int64_t end, const double *gamma, double *out);
+
+/// Whether the AVX2 + FMA bodies are in use (for benchmark reports).
+int copydesk_kernels_use_avx2(void);
+
+#endif
