@@ -79,11 +79,15 @@ struct Summarize: ParsableCommand {
     @Flag(help: "One JSON object per article.")
     var json = false
 
+    @Option(help: "Threads for JSON Lines input (the output does not depend on it).")
+    var threads = 2
+
     func validate() throws {
         let given = [sentences, words, chars].compactMap { $0 }
         if given.count > 1 { throw ValidationError("give at most one of --sentences, --words, --chars") }
         if let n = given.first, n < 1 { throw ValidationError("the summary length must be at least 1") }
         if teaserChars < 1 { throw ValidationError("--teaser-chars must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     var length: SummaryLength {
@@ -111,27 +115,48 @@ struct Summarize: ParsableCommand {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:
+                    // Batches of at most 256 articles or 4 MiB summarized on `--threads` threads and
+                    // written in input order: memory stays bounded on a stream of any length.
                     let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
-                    while let record = try reader.nextRecord() {
-                        guard case let .article(article) = record else {
-                            if case let .invalid(id, error) = record {
+                    var batch: [(id: String?, request: Summarizer.Request?, error: String?)] = []
+                    var batchBytes = 0
+                    func flush() {
+                        let requests = batch.compactMap(\.request)
+                        var results = summarizer.summarize(requests, length: length, order: order,
+                                                           teaserCharacters: teaserChars, clean: !noClean,
+                                                           threads: threads).makeIterator()
+                        for item in batch {
+                            if let error = item.error {
+                                JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": error])
+                                continue
+                            }
+                            switch results.next()! {
+                            case let .success(summary): emit(summary, id: item.id, file: nil)
+                            case let .failure(error):
                                 failures += 1
                                 Terminal.error("\(error)")
-                                JSONOutput.printLine(["id": id.map { $0 as Any } ?? NSNull(), "error": "\(error)"])
+                                JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": "\(error)"])
                             }
-                            continue
                         }
-                        do {
-                            let s = try summarizer.summarize(article.text, title: article.title, length: length, order: order,
-                                                             teaserCharacters: teaserChars, clean: !noClean,
-                                                             source: "\(reader.path):\(reader.line) (\(article.id))")
-                            emit(s, id: article.id, file: nil)
-                        } catch let e as SummarizationError {
-                            failures += 1
-                            Terminal.error("\(e)")
-                            JSONOutput.printLine(["id": article.id, "error": "\(e)"])
-                        }
+                        batch.removeAll(keepingCapacity: true)
+                        batchBytes = 0
                     }
+                    while let records = try reader.nextRecords(threads: threads) {
+                        for (line, record) in records {
+                            switch record {
+                            case let .article(article):
+                                let source = "\(reader.path):\(line) (\(article.id))"
+                                batch.append((article.id, Summarizer.Request(text: article.text, title: article.title, source: source), nil))
+                                batchBytes += article.text.utf8.count
+                            case let .invalid(id, error):
+                                failures += 1
+                                Terminal.error("\(error)")
+                                batch.append((id, nil, "\(error)"))
+                            }
+                        }
+                        if batch.count >= 256 || batchBytes >= 4 << 20 { flush() }
+                    }
+                    flush()
                 }
             }
             if failures > 0 { throw ExitCode(Failure.badInput) }

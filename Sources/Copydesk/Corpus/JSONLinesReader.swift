@@ -9,7 +9,7 @@ import Foundation
 /// - Complexity: O(bytes); the file is read in 1 MiB chunks and split on newlines with `memchr`.
 public final class JSONLinesReader {
     /// One line of the stream: an article, or why the line was refused.
-    public enum Record {
+    public enum Record: Sendable {
         case article(Article)
         /// `id` is recovered from the line's text when possible.
         case invalid(id: String?, error: CorpusError)
@@ -117,26 +117,67 @@ public final class JSONLinesReader {
             line += 1
             switch next {
             case let .oversized(head, length):
-                return .invalid(id: JSONLinesReader.recoverId(head),
-                                error: .malformedRecord(file: displayName, line: line,
-                                                        reason: "line of \(TextInput.formatBytes(length)) is over the \(TextInput.formatBytes(maxLineBytes)) limit (--max-bytes)"))
-            case var .bytes(bytes):
-                if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-                if bytes.last == 0x0D { bytes = bytes.dropLast() }
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                do {
-                    var article = try decoder.decode(Article.self, from: Data(bytes))
-                    if article.id.isEmpty { article.id = "\(displayName):\(line)" }
-                    return .article(article)
-                } catch let error as DecodingError {
-                    return .invalid(id: JSONLinesReader.recoverId(Array(bytes.prefix(4096))),
-                                    error: .malformedRecord(file: displayName, line: line, reason: JSONLinesReader.explain(error)))
-                } catch {
-                    return .invalid(id: nil, error: .malformedRecord(file: displayName, line: line, reason: "not valid JSON"))
-                }
+                return oversized(head: head, length: length, line: line)
+            case let .bytes(bytes):
+                if let record = JSONLinesReader.decode(bytes, line: line, file: displayName, decoder: decoder) { return record }
             }
         }
         return nil
+    }
+
+    /// Up to `limit` records or about `bytes` bytes of lines with their line numbers, decoded on up
+    /// to `threads` threads, in stream order; nil at the end of the stream (a run of blank lines
+    /// gives an empty array). Lines are split here and decoded in parallel, so a stream is read
+    /// faster than one ``nextRecord()`` at a time.
+    public func nextRecords(limit: Int = 256, bytes: Int = 4 << 20, threads: Int) throws -> [(line: Int, record: Record)]? {
+        var pending: [(line: Int, bytes: [UInt8]?, record: Record?)] = []
+        var total = 0
+        while pending.count < limit && total < bytes, let next = try nextLine() {
+            line += 1
+            switch next {
+            case let .oversized(head, length):
+                pending.append((line, nil, oversized(head: head, length: length, line: line)))
+            case let .bytes(b):
+                pending.append((line, Array(b), nil))
+                total += b.count
+            }
+        }
+        if pending.isEmpty { return nil }
+        let lines = pending, file = displayName
+        let decoded = PartResults<(line: Int, record: Record)?>(count: lines.count)
+        ParallelBlocks(count: lines.count, threads: threads).run { range in
+            let decoder = JSONDecoder()
+            for i in range {
+                let n = lines[i].line
+                if let record = lines[i].record { decoded.set(i, (n, record)); continue }
+                decoded.set(i, JSONLinesReader.decode(lines[i].bytes![...], line: n, file: file, decoder: decoder).map { (n, $0) })
+            }
+        }
+        return decoded.values.compactMap { $0 }
+    }
+
+    private func oversized(head: [UInt8], length: Int, line: Int) -> Record {
+        .invalid(id: JSONLinesReader.recoverId(head),
+                 error: .malformedRecord(file: displayName, line: line,
+                                         reason: "line of \(TextInput.formatBytes(length)) is over the \(TextInput.formatBytes(maxLineBytes)) limit (--max-bytes)"))
+    }
+
+    /// The record of one line; nil for a blank line.
+    static func decode(_ raw: ArraySlice<UInt8>, line: Int, file: String, decoder: JSONDecoder) -> Record? {
+        var bytes = raw
+        if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.last == 0x0D { bytes = bytes.dropLast() }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+        do {
+            var article = try decoder.decode(Article.self, from: Data(bytes))
+            if article.id.isEmpty { article.id = "\(file):\(line)" }
+            return .article(article)
+        } catch let error as DecodingError {
+            return .invalid(id: JSONLinesReader.recoverId(Array(bytes.prefix(4096))),
+                            error: .malformedRecord(file: file, line: line, reason: JSONLinesReader.explain(error)))
+        } catch {
+            return .invalid(id: nil, error: .malformedRecord(file: file, line: line, reason: "not valid JSON"))
+        }
     }
 
     /// The next article, or nil at the end of the file.

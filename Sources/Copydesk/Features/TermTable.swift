@@ -39,11 +39,12 @@ public struct TermTable: Sendable {
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard let base = key.baseAddress else { return finish(seed) }
         var h = seed, start = 0
-        for i in 0...key.count where i == key.count || base[i] == 0x20 {
+        while let space = memchr(base + start, 0x20, key.count - start) {
+            let i = base.distance(to: space.assumingMemoryBound(to: UInt8.self))
             h = combine(h, segmentHash(base + start, i - start))
             start = i + 1
         }
-        return finish(h)
+        return finish(combine(h, segmentHash(base + start, key.count - start)))
     }
 
     /// `memcmp(a, b, n) == 0` inline, eight bytes at a time (terms are short; a call costs more).

@@ -33,6 +33,9 @@ struct SentenceGraph {
         private var termOfWord: [Int] = []
         private var terms = TermTable(capacity: 512)
         private var tokens = TokenList()
+        var stems: StemCache
+
+        init(stems: StemCache) { self.stems = stems }
 
         var termCount: Int { terms.count }
 
@@ -59,14 +62,40 @@ struct SentenceGraph {
         private mutating func term(for key: UnsafeBufferPointer<UInt8>) -> Int {
             if SentenceGraph.stopWords.id(of: key) != nil { return -1 }
             guard key.allSatisfy({ $0 < 0x80 }) else { return terms.insert(key) }
-            return terms.insert(PorterStemmer.stem(String(decoding: key, as: UTF8.self)))
+            return terms.insert(stems.stem(key))
+        }
+    }
+
+    /// Porter stems of ASCII words, remembered across the articles one thread summarizes (a batch
+    /// repeats most of its vocabulary). Holds at most ``limit`` words; later ones are stemmed each time.
+    struct StemCache {
+        private var words = TermTable(capacity: 4096)
+        private var stems: [String] = []
+        static let limit = 100_000
+
+        init() {}
+
+        mutating func stem(_ key: UnsafeBufferPointer<UInt8>) -> String {
+            if let id = words.id(of: key) { return stems[id] }
+            let s = PorterStemmer.stem(String(decoding: key, as: UTF8.self))
+            if stems.count < StemCache.limit {
+                words.insert(key)
+                stems.append(s)
+            }
+            return s
         }
     }
 
     init(sentences: [String], headline: String?) {
+        var stems = StemCache()
+        self.init(sentences: sentences, headline: headline, stems: &stems)
+    }
+
+    init(sentences: [String], headline: String?, stems: inout StemCache) {
         let n = sentences.count
         count = n
-        var termBags = TermBags()
+        var termBags = TermBags(stems: stems)
+        defer { stems = termBags.stems }
         func bag(_ text: String) -> [Int] { termBags.bag(text) }
         let bags = sentences.map(bag)
         let headlineBag = headline.map(bag) ?? []
@@ -75,16 +104,23 @@ struct SentenceGraph {
         var seen = [Int](repeating: -1, count: termCount)
         for (i, b) in bags.enumerated() { for t in b where seen[t] != i { seen[t] = i; df[t] += 1 } }
         let idf = df.map { $0 > 0 ? log(Double(n) / Double($0)) + 1 : 1 }
-        coverage = bags.map { b in Set(b).reduce(0) { $0 + log(Double(max(df[$1], 1))) } }
-        /// Sorted (term, weight) pairs, L2-normalised.
+        /// Sorted (term, weight) pairs, L2-normalised: counts by sorting the bag.
         func vector(_ b: [Int]) -> [(Int, Double)] {
-            var counts: [Int: Double] = [:]
-            for t in b { counts[t, default: 0] += 1 }
-            var v = counts.map { ($0.key, $0.value * idf[$0.key]) }.sorted { $0.0 < $1.0 }
+            let sorted = b.sorted()
+            var v: [(Int, Double)] = []
+            var k = 0
+            while k < sorted.count {
+                var e = k + 1
+                while e < sorted.count && sorted[e] == sorted[k] { e += 1 }
+                v.append((sorted[k], Double(e - k) * idf[sorted[k]]))
+                k = e
+            }
             let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             if norm > 0 { for k in v.indices { v[k].1 /= norm } }
             return v
         }
+        // Σ ln df over each sentence's distinct terms, in increasing term order.
+        coverage = bags.map { b in vector(b).reduce(0) { $0 + log(Double(max(df[$1.0], 1))) } }
         let vectors = bags.map(vector)
         // Dense matrix over the terms shared by two or more sentences.
         var column = [Int](repeating: -1, count: termCount)

@@ -101,6 +101,14 @@ public struct Summarizer: Sendable {
     public func summarize(_ text: String, title: String? = nil, length: SummaryLength = .sentences(3),
                           order: SummaryOrder = .document, teaserCharacters: Int = 200, clean: Bool = true,
                           source: String = "article") throws -> ArticleSummary {
+        var stems = SentenceGraph.StemCache()
+        return try summarize(text, title: title, length: length, order: order, teaserCharacters: teaserCharacters,
+                             clean: clean, source: source, stems: &stems)
+    }
+
+    func summarize(_ text: String, title: String?, length: SummaryLength, order: SummaryOrder,
+                   teaserCharacters: Int, clean: Bool, source: String,
+                   stems: inout SentenceGraph.StemCache) throws -> ArticleSummary {
         try configuration.validate()
         switch length {
         case let .sentences(n) where n < 1, let .words(n) where n < 1, let .characters(n) where n < 1:
@@ -110,7 +118,7 @@ public struct Summarizer: Sendable {
         let (headline, dateline, all) = sentences(of: text, title: title, clean: clean)
         guard !all.isEmpty else { throw SummarizationError.noSentences(source: source) }
         let texts = Array(all.prefix(configuration.maxSentences))
-        let ranked = rank(texts, headline: headline)
+        let ranked = rank(texts, headline: headline, stems: &stems)
         let graph = ranked.graph
         let scored = ranked.sentences
 
@@ -124,11 +132,48 @@ public struct Summarizer: Sendable {
                               sentences: scored, iterations: ranked.iterations)
     }
 
+    /// An article to summarize in a batch: its text, headline if known, and a name for errors.
+    public struct Request: Sendable {
+        public var text: String
+        public var title: String?
+        public var source: String
+        public init(text: String, title: String? = nil, source: String = "article") {
+            self.text = text
+            self.title = title
+            self.source = source
+        }
+    }
+
+    /// Summarizes many articles on up to `threads` threads. The results are in input order and do
+    /// not depend on the thread count; an article that cannot be summarized gets its error.
+    public func summarize(_ requests: [Request], length: SummaryLength = .sentences(3), order: SummaryOrder = .document,
+                          teaserCharacters: Int = 200, clean: Bool = true,
+                          threads: Int) -> [Result<ArticleSummary, any Error>] {
+        let results = PartResults<Result<ArticleSummary, any Error>>(count: requests.count)
+        ParallelBlocks(count: requests.count, threads: threads).run { range in
+            var stems = SentenceGraph.StemCache()
+            for i in range {
+                let r = requests[i]
+                results.set(i, Result {
+                    try self.summarize(r.text, title: r.title, length: length, order: order,
+                                       teaserCharacters: teaserCharacters, clean: clean, source: r.source, stems: &stems)
+                })
+            }
+        }
+        return results.values
+    }
+
     // MARK: - Scoring
 
     func rank(_ texts: [String], headline: String?) -> (sentences: [ScoredSentence], graph: SentenceGraph, iterations: Int) {
+        var stems = SentenceGraph.StemCache()
+        return rank(texts, headline: headline, stems: &stems)
+    }
+
+    func rank(_ texts: [String], headline: String?,
+              stems: inout SentenceGraph.StemCache) -> (sentences: [ScoredSentence], graph: SentenceGraph, iterations: Int) {
         let c = configuration
-        let graph = SentenceGraph(sentences: texts, headline: headline)
+        let graph = SentenceGraph(sentences: texts, headline: headline, stems: &stems)
         let (centrality, iterations) = graph.lexRank(damping: c.damping, maxIterations: c.maxIterations, tolerance: c.iterationTolerance)
         let top = centrality.max() ?? 1
         let topCoverage = graph.coverage.max() ?? 0
@@ -147,8 +192,22 @@ public struct Summarizer: Sendable {
         return (out, graph, iterations)
     }
 
+    /// Words separated by spaces, newlines or tabs, counted over the UTF-8 bytes.
     static func words(_ text: String) -> Int {
-        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count
+        var count = 0, inWord = false
+        for b in text.utf8 {
+            let separator = b == 0x20 || b == 0x0A || b == 0x09
+            if !separator && !inWord { count += 1 }
+            inWord = !separator
+        }
+        return count
+    }
+
+    /// `text.count <= budget`, without counting characters when the byte count decides it.
+    static func fits(_ text: String, _ budget: Int) -> Bool {
+        let bytes = text.utf8.count
+        if bytes <= budget { return true }   // a character takes at least one byte
+        return text.count <= budget
     }
 
     // MARK: - Selection
@@ -213,7 +272,7 @@ public struct Summarizer: Sendable {
             return scored[i].score - configuration.redundancy * r
         }
         // Whole sentences that fit, preferring real ones over fragments ("Yes.", a subhead).
-        let fitting = scored.indices.filter { $0 != lede.index && scored[$0].text.count <= budget }
+        let fitting = scored.indices.filter { $0 != lede.index && Summarizer.fits(scored[$0].text, budget) }
         let substantial = fitting.filter { Summarizer.words(scored[$0].text) >= configuration.minimumWords }
         let others = substantial.isEmpty ? fitting : substantial
         /// The candidate with the highest value, the earlier one on ties.
@@ -224,14 +283,14 @@ public struct Summarizer: Sendable {
         if let first = best(others, afterLede) {
             var picked = [first]
             let room = budget - scored[first].text.count - 1
-            let seconds = others.filter { $0 != first && scored[$0].text.count <= room }
+            let seconds = others.filter { $0 != first && Summarizer.fits(scored[$0].text, room) }
             let afterFirst = Dictionary(uniqueKeysWithValues: seconds.map { ($0, novelty($0, [lede.index, first])) })
             if let second = best(seconds, afterFirst), (afterFirst[second] ?? 0) > 0.5 * (afterLede[first] ?? 0) {
                 picked.append(second)
             }
             return (picked.sorted().map { scored[$0].text }.joined(separator: " "), false)
         }
-        if lede.text.count <= budget { return (lede.text, false) }
+        if Summarizer.fits(lede.text, budget) { return (lede.text, false) }
         let best = scored.max { $0.score < $1.score || ($0.score == $1.score && $0.index > $1.index) } ?? lede
         if let cut = Summarizer.shorten(best.text, toCharacters: budget) { return (cut, true) }
         if let cut = Summarizer.shorten(lede.text, toCharacters: budget) { return (cut, true) }

@@ -46,6 +46,39 @@ import Testing
         #expect(n == 3000 && reader.line == 3000)
     }
 
+    /// Batches decoded on several threads give the records and line numbers of one-at-a-time reading.
+    @Test func batchedReadingEqualsOneAtATime() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        var lines = ["\u{FEFF}{\"id\": \"first\", \"text\": \"a\"}"]
+        for i in 0..<700 {
+            switch i % 7 {
+            case 0: lines.append("")
+            case 1: lines.append("{broken \(i)")
+            case 2: lines.append("{\"id\": \"\(i)\", \"text\": \"\(String(repeating: "x", count: 300))\"}")
+            default: lines.append("{\"id\": \"\(i)\", \"title\": \"t\", \"text\": \"text \(i)\"}\r")
+            }
+        }
+        let path = try write(lines.joined(separator: "\n"), "mixed.jsonl", in: dir)
+        func describe(_ r: JSONLinesReader.Record) -> String {
+            switch r {
+            case let .article(a): "article \(a)"
+            case let .invalid(id, error): "invalid \(id ?? "-") \(error)"
+            }
+        }
+        let single = try JSONLinesReader(path: path, maxLineBytes: 200)
+        var expected: [String] = []
+        while let r = try single.nextRecord() { expected.append("\(single.line) \(describe(r))") }
+        for threads in [1, 2, 3] {
+            let batched = try JSONLinesReader(path: path, maxLineBytes: 200)
+            var got: [String] = []
+            while let records = try batched.nextRecords(limit: 50, bytes: 4096, threads: threads) {
+                got += records.map { "\($0.line) \(describe($0.record))" }
+            }
+            #expect(got == expected, "threads \(threads)")
+        }
+        #expect(expected.count == 601 && expected.contains { $0.contains("over the") })
+    }
+
     @Test func directoryPerSection() throws {
         let dir = try TestPaths.temporaryDirectory()
         for (section, file, text) in [("sports", "1.txt", "Goal"), ("sports", "2.txt", "Win"), ("culture", "a.txt", "Art")] {

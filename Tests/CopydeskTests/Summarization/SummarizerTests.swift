@@ -31,6 +31,32 @@ import Testing
         #expect(Set(ranked.summary.map(\.index)) == Set(s.summary.map(\.index)))
     }
 
+    /// Batches on any thread count, with the stem cache shared across a thread's articles, give the
+    /// summaries of one-at-a-time calls; a bad article gets its error in its place.
+    @Test func batchEqualsOneByOne() throws {
+        let texts = [Self.article, "", Self.article.replacingOccurrences(of: "ferry", with: "tram"),
+                     "Solo sentence without an end", Self.article.uppercased()]
+        let requests = texts.enumerated().map { Summarizer.Request(text: $1, source: "a\($0)") }
+        let single = texts.enumerated().map { i, t in Result { try Summarizer().summarize(t, source: "a\(i)") } }
+        func key(_ r: Result<ArticleSummary, any Error>) -> String {
+            switch r {
+            case let .success(s): "\(s.lede)|\(s.teaser)|\(s.summaryText)|\(s.sentences.map(\.score))"
+            case let .failure(e): "error \(e)"
+            }
+        }
+        for threads in [1, 2, 4] {
+            #expect(Summarizer().summarize(requests, threads: threads).map(key) == single.map(key))
+        }
+        #expect(key(single[1]).hasPrefix("error a1: no article text"))
+    }
+
+    @Test func wordCountsAndFitsAgreeWithCharacters() {
+        for text in ["", "one", "  two  words ", "tab\tand\nnewline", "naïve café — 東京 e\u{301}"] {
+            #expect(Summarizer.words(text) == text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count)
+            for budget in 0...text.count + 2 { #expect(Summarizer.fits(text, budget) == (text.count <= budget), "\(text) \(budget)") }
+        }
+    }
+
     @Test func keepDatelineOnRequest() throws {
         let s = try Summarizer(.init(keepDateline: true)).summarize(Self.article)
         #expect(s.lede.hasPrefix("HARBOR CITY — The City Council"))
