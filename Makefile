@@ -18,8 +18,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+## Unit tests, then a smoke run of the benchmark code on tiny corpora (debug build, no peers).
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build
+	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null
 
 ## Classify and explain the sample articles with the shipped model.
 demo: release

@@ -2,7 +2,8 @@
 """`make bench`: Copydesk against scikit-learn and LIBLINEAR on the shared research corpora.
 
 Usage: scripts/bench.py BINARY   (environment: BENCH_QUICK=1 for a short run, BENCH_RUNS=N,
-BENCH_ONLY=classification|summaries for one part,
+BENCH_ONLY=classification|summaries|scaling for one part, BENCH_SMOKE=1 for the smoke run of
+`make test` (tiny corpora made from corpora/newsroom, no peers, output to BENCH_OUT, not BENCHMARKS.md),
 PEERS_PY=path/to/python of ../shared/peers, CORPORA=path to the corpora folder)
 
 Copydesk is timed as whole processes (`train`: read JSONL + vectorize + fit + write the model;
@@ -19,25 +20,32 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUICK = os.environ.get("BENCH_QUICK") == "1"
-ONLY = os.environ.get("BENCH_ONLY", "")  # "classification" or "summaries" runs one part
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+QUICK = SMOKE or os.environ.get("BENCH_QUICK") == "1"
+ONLY = os.environ.get("BENCH_ONLY", "")  # "classification", "summaries" or "scaling" runs one part
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 CORPORA = os.environ.get("CORPORA", os.path.join(ROOT, "..", "shared", "corpora"))
+OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "BENCHMARKS.md"))
+MODE = "BENCH_SMOKE=1 " if SMOKE else "BENCH_QUICK=1 " if QUICK else ""
 PEERS = os.path.join(ROOT, "..", "shared", "peers")
 PEERS_PY = os.environ.get("PEERS_PY", os.path.expanduser("~/.cache/copydesk-peers/bin/python"))
 
 
-def timed(cmd):
-    """(wall seconds, peak RSS MiB, stdout) of one process, measured by GNU time."""
+def timed(cmd, stdin=None):
+    """(wall seconds, peak RSS MiB, stdout) of one process: wall time by the monotonic clock around it
+    (GNU time's %e has 10 ms steps), peak RSS by GNU time."""
     with tempfile.NamedTemporaryFile("r") as t:
-        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, *cmd],
+        start = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name, *cmd], stdin=stdin,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - start
         if p.returncode != 0:
             sys.exit(f"bench: {' '.join(cmd)} failed:\n{p.stderr}")
-        wall, rss = t.read().split()[-2:]
-    return float(wall), int(rss) / 1024, p.stdout
+        rss = t.read().split()[-1]
+    return wall, int(rss) / 1024, p.stdout
 
 
 def count_lines(path):
@@ -66,11 +74,13 @@ def copydesk(binary, dataset):
         "fit_s": statistics.median(f[0] for f in fits), "fit_note": "whole process",
         "docs_per_s": n_test / eval_s, "peak_mb": max(f[1] for f in fits + evals),
         "model_mb": os.path.getsize(model) / 2**20, "runs": RUNS,
+        "transform_us": calls.get("transform_median_us"), "prediction_us": calls.get("prediction_median_us"),
+        "avx2": calls.get("avx2_fma_kernels"),
     }
 
 
 def peer(script, variant, dataset):
-    if not os.path.exists(PEERS_PY):
+    if not os.path.exists(PEERS_PY) or SMOKE:
         return None
     p = subprocess.run([PEERS_PY, os.path.join(PEERS, script), os.path.join(CORPORA, dataset),
                         "--variant", variant, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -83,7 +93,7 @@ def peer(script, variant, dataset):
         "accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
         "fit_s": r["vectorize_train_s"] + r["fit_s"], "fit_note": "vectorize + fit",
         "docs_per_s": r["test_docs_per_s"], "peak_mb": r["peak_rss_mb"], "model_mb": None, "runs": 1,
-        "latency_us": None, "load_ms": None,
+        "latency_us": None, "load_ms": None, "avx2": None,
     }
 
 
@@ -91,12 +101,19 @@ def machine(binary):
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     blas = subprocess.run(["bash", "-c", f"ldd {binary} | grep -E 'blas|lapack'"], stdout=subprocess.PIPE, text=True).stdout
     provider = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    coretype = os.environ.get("OPENBLAS_CORETYPE", "unset (OpenBLAS 0.3.21 then runs generic Prescott kernels on this CPU)")
+    kernel = "n/a (reference BLAS: plain Fortran loops)"
+    if "openblas" in provider:
+        # OpenBLAS names the kernel it picked at load time when OPENBLAS_VERBOSE=2.
+        p = subprocess.run([binary, "--version"], env={**os.environ, "OPENBLAS_VERBOSE": "2"},
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        core = next((l.split(":", 1)[1].strip() for l in p.stdout.splitlines() if l.startswith("Core:")), "?")
+        kernel = f"{core} (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset, auto-detected')})"
     swift = subprocess.run(["swift", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()[0]
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "blas": provider, "blas_linked": " ".join(blas.split()),
-            "openblas_coretype": coretype if "openblas" in provider else "n/a (reference BLAS)",
-            "swift": swift, "commit": commit, "kernel": platform.release()}
+            "blas_kernel": kernel, "swift": swift, "commit": commit + (" with uncommitted changes" if dirty else ""),
+            "kernel": platform.release()}
 
 
 def optional(value, spec):
@@ -133,15 +150,12 @@ def summaries(binary):
                         "--output", files[length], "--json", "--quiet"], check=True, stdout=subprocess.PIPE)
     # Speed: the whole `copydesk summarize` process over the test JSONL (3 sentences, no page cleaning).
     times = []
-    for _ in range(max(RUNS, 5)):  # a fifth of a second per run: take more runs than for training
+    for _ in range(max(RUNS, 9)):  # a tenth of a second per run: take more runs than for training
         with open(test) as stdin:
-            with tempfile.NamedTemporaryFile("r") as t:
-                subprocess.run(["/usr/bin/time", "-f", "%e", "-o", t.name, binary, "summarize", "--format", "jsonl",
-                                "--no-clean", "--sentences", "3"], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
-                times.append(float(t.read().split()[-1]))
+            times.append(timed([binary, "summarize", "--format", "jsonl", "--no-clean", "--sentences", "3"], stdin=stdin)[0])
     ours_s_per_1k = statistics.median(times) * 1000 / n
     rows = {}
-    if os.path.exists(PEERS_PY):
+    if os.path.exists(PEERS_PY) and not SMOKE:
         p = subprocess.run([PEERS_PY, os.path.join(PEERS, "rouge_files.py"), dataset, files["reference"], files["3"],
                             "--names", "Copydesk-k,Copydesk-3", "--split", "test", "--json"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -179,7 +193,7 @@ def summary_table(rows):
 
 
 def write_section(name, title, body):
-    path = os.path.join(ROOT, "BENCHMARKS.md")
+    path = OUT
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
     block = f"{start}\n{body}\n{end}"
@@ -192,15 +206,87 @@ def write_section(name, title, body):
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/copydesk")
+    global CORPORA
+    if SMOKE:
+        CORPORA = smoke_corpora()
     if not os.path.exists(os.path.join(CORPORA, "bbc", "train.jsonl")):
         sys.exit(f"bench: research corpora not found in {CORPORA}; set CORPORA=")
     m = machine(binary)
     today = datetime.date.today().isoformat()
-    if ONLY != "summaries":
+    started = time.perf_counter()
+    if ONLY in ("", "classification"):
         classification(binary, m, today)
-    if ONLY != "classification":
+    if ONLY in ("", "summaries"):
         summarization(binary, m, today)
-    print("bench: wrote BENCHMARKS.md", file=sys.stderr)
+    if ONLY in ("", "scaling") and not QUICK:
+        scaling(binary, m, today)
+    print(f"bench: wrote {OUT} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if SMOKE:
+        written = open(OUT).read()
+        for expected in ("| bbc | Copydesk |", "| 3 sentences | Copydesk-3 |", "600-word latency"):
+            if expected not in written:
+                sys.exit(f"bench smoke: '{expected}' missing from {OUT}")
+        print("bench smoke: ok", file=sys.stderr)
+
+
+def smoke_corpora():
+    """For `make test`: a tiny `bbc` corpus (train/test JSONL with summaries) from corpora/newsroom."""
+    root = tempfile.mkdtemp(prefix="copydesk-bench-smoke-")
+    os.makedirs(os.path.join(root, "bbc"))
+    newsroom = os.path.join(ROOT, "corpora", "newsroom")
+    rows = []
+    for section in sorted(os.listdir(newsroom)):
+        folder = os.path.join(newsroom, section)
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder))[:8]:
+            text = open(os.path.join(folder, name), encoding="utf-8").read()
+            first = text.strip().split("\n")[-1].split(". ")[0] + "."
+            rows.append({"id": f"{section}/{name}", "label": section, "title": "", "text": text, "summary": first})
+    for split, part in (("train", rows[0::2]), ("test", rows[1::2])):
+        with open(os.path.join(root, "bbc", f"{split}.jsonl"), "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in part)
+    return root
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def targets(results, summary_rows):
+    """The issue's targets, checked against the peers measured in this run."""
+    lines = []
+    news = dict(results).get("20news")
+    if news:
+        ours = news[0]
+        sk = next((r for r in news if r["tool"] == "scikit-learn"), None)
+        ll = next((r for r in news if r["tool"].startswith("LIBLINEAR")), None)
+        def check(ok):
+            return "met" if ok else "**not met**"
+        if sk:
+            x = sk["fit_s"] / ours["fit_s"]
+            lines.append(f"- Training vs scikit-learn (vectorize + fit): {x:.1f}× faster (target ≥ 10×: {check(x >= 10)}).")
+            y = ours["docs_per_s"] / sk["docs_per_s"]
+            lines.append(f"- Classifying the test set vs scikit-learn (transform + predict): {y:.1f}× the throughput "
+                         f"(target ≥ 10×: {check(y >= 10)}).")
+        if ll:
+            x = ll["fit_s"] / ours["fit_s"]
+            lines.append(f"- Training vs LIBLINEAR (vectorize + fit): {x:.1f}× faster (target ≥ 3×: {check(x >= 3)}); "
+                         f"macro-F1 {100*ours['macro_f1']:.2f} vs {100*ll['macro_f1']:.2f} "
+                         f"(target: no lower: {check(ours['macro_f1'] >= ll['macro_f1'])}).")
+        if ours.get("latency_us") is not None:
+            lines.append(f"- 600-word latency {ours['latency_us']:.0f} µs median (target < 100 µs: {check(ours['latency_us'] < 100)}); "
+                         f"model load {ours['load_ms']:.0f} ms (target < 150 ms: {check(ours['load_ms'] < 150)}); "
+                         f"model file {ours['model_mb']:.1f} MiB.")
+        lines.append(f"- Peak memory of Copydesk (train or evaluate) {ours['peak_mb']:.0f} MiB (target < 400: {check(ours['peak_mb'] < 400)}).")
+    lex, mine = summary_rows.get("LexRank-3"), summary_rows.get("Copydesk-3")
+    if lex and mine:
+        x = lex["s_per_1k"] / mine["s_per_1k"]
+        lines.append(f"- Summaries vs sumy LexRank: {x:.0f}× faster per article (target ≥ 50×: {'met' if x >= 50 else '**not met**'}).")
+    return lines
+
+
+LAST = {"classification": None, "summaries": {}}
 
 
 def classification(binary, m, today):
@@ -214,21 +300,29 @@ def classification(binary, m, today):
             if r:
                 rows.append(r)
         results.append((d, rows))
+    LAST["classification"] = results
+    ours = results[-1][1][0]
     body = "\n".join([
-        f"Measured {today} with `{'BENCH_QUICK=1 ' if QUICK else ''}make bench` (commit {m['commit']}); "
+        f"Measured {today} with `{MODE}make bench` (commit {m['commit']}); "
         f"Copydesk: median of {RUNS} run(s), whole processes; peers: one run each, same session.",
         "",
         table(results),
         "",
+        *targets(results, {}),
+        "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}; {m['swift']}.",
-        f"- BLAS provider: `{m['blas']}`; OPENBLAS_CORETYPE: {m['openblas_coretype']}.",
+        f"- BLAS provider: `{m['blas']}`; kernel: {m['blas_kernel']}. Copydesk's training kernel (CKernels): "
+        f"{'AVX2 + FMA' if ours.get('avx2') else 'baseline x86-64' if ours.get('avx2') is not None else '?'}.",
         "- Settings for all tools: uni+bigram TF-IDF, sublinear tf, min_df 2, C = 10; input is title + text.",
         "  Copydesk uses its news tokenizer; the peers use scikit-learn's token pattern.",
         "- Copydesk's train time is the whole `copydesk train` process (reading JSONL, vectorizing, fitting,",
         "  writing the model); the peers' is vectorize + fit only. Classify docs/s: Copydesk's whole",
         "  `copydesk evaluate` process (model load included); the peers' vectorize + predict.",
         "- Latency: median of `SectionClassifier.classify` on 200 articles of 600 words made from the test set,",
-        "  10 rounds, model loaded (`.build/release/CopydeskBench`); model load: median of 5 `ModelFile.read`.",
+        "  10 rounds, model loaded (`.build/release/CopydeskBench`); of it, TF-IDF vector "
+        f"{optional(ours.get('transform_us'), '.0f')} µs and scores {optional(ours.get('prediction_us'), '.0f')} µs "
+        "(medians); model load: median of 5 `ModelFile.read`.",
+        "- Wall times by the monotonic clock around each process; peak RSS by GNU time.",
     ])
     print(body)
     write_section("classification", "Section classification", body)
@@ -237,19 +331,61 @@ def classification(binary, m, today):
 def summarization(binary, m, today):
     print("bench: bbc summaries ...", file=sys.stderr)
     rows, n = summaries(binary)
+    LAST["summaries"] = rows
     sbody = "\n".join([
-        f"Measured {today} with `{'BENCH_QUICK=1 ' if QUICK else ''}make bench` (commit {m['commit']}) on the {n} BBC test "
+        f"Measured {today} with `{MODE}make bench` (commit {m['commit']}) on the {n} BBC test "
         "articles. Every system is scored by `../shared/peers/rouge_files.py` / `summarize_peers.py` (rouge-score, "
         "Porter stemming, F1 × 100, mean over articles); `-k` = as many sentences as the reference, `-3` = three.",
         "",
         summary_table(rows),
         "",
+        *targets([], rows),
         "- Copydesk's time is the whole `copydesk summarize --format jsonl --no-clean --sentences 3` process over the",
-        f"  test JSONL (median of {max(RUNS, 5)}); sumy's includes its Punkt sentence split and word tokenisation, not Python start-up.",
+        f"  test JSONL (median of {max(RUNS, 9)}, two threads, process start-up included); sumy's includes its Punkt "
+        "sentence split and word tokenisation, not Python start-up.",
         "- Copydesk counts the reference's sentences with its own splitter, the peers with Punkt.",
     ])
     print(sbody)
     write_section("summaries", "Ledes, teasers and summaries", sbody)
+
+
+def scaling(binary, m, today):
+    """`copydesk train` on 1, 2, 4 and 8 concatenated copies of the 20 Newsgroups training set."""
+    source = os.path.join(CORPORA, "20news", "train.jsonl")
+    lines = [l for l in open(source, encoding="utf-8").read().splitlines() if l.strip()]
+    rows = []
+    for k in (1, 2, 4, 8):
+        print(f"bench: scaling {k}x ...", file=sys.stderr)
+        path = os.path.join(tempfile.gettempdir(), f"copydesk-bench-20news-x{k}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for c in range(k):
+                for l in lines:
+                    o = json.loads(l)
+                    o["id"] = f"{o['id']}-copy{c}"
+                    f.write(json.dumps(o) + "\n")
+        model = os.path.join(tempfile.gettempdir(), f"copydesk-bench-x{k}.cdm")
+        wall, rss, out = timed([binary, "train", "--corpus", path, "--output", model, "--quiet"])
+        features = next((l.split(",")[-1].split()[0] for l in out.splitlines() if l.startswith("trained")), "?")
+        iterations = next((l.split(":")[1].split()[0] for l in out.splitlines() if l.startswith("optimizer")), "?")
+        rows.append((k, len(lines) * k, features, iterations, wall, rss))
+        os.remove(path)
+        os.remove(model)
+    table_lines = ["| copies | articles | features | iterations | train s | s per 1,000 articles | peak RSS MiB |",
+                   "|---:|---:|---:|---:|---:|---:|---:|"]
+    for k, n, f, it, wall, rss in rows:
+        table_lines.append(f"| {k} | {n:,} | {int(f):,} | {it} | {wall:.1f} | {1000 * wall / n:.2f} | {rss:,.0f} |")
+    body = "\n".join([
+        f"Measured {today} with `make bench` (commit {m['commit']}), one run each: `copydesk train` (default settings) on k "
+        "concatenated copies of the 20 Newsgroups training set with fresh ids (`-copyN` appended), whole process.",
+        "",
+        *table_lines,
+        "",
+        "- With min-df 2, every term seen once in the original is seen twice in two copies: the vocabulary jumps",
+        "  from 1× to 2× and stays fixed after. That step is the knee; from 2× on, time and memory grow with the",
+        "  articles (the solver's vectors have one entry per article and section, not per feature).",
+    ])
+    print(body)
+    write_section("scaling", "Scaling", body)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages Copydesk builds against are installed: BLAS and LAPACK.
+# Makes sure the Debian packages Copydesk needs are installed: BLAS and LAPACK to build, GNU time
+# for the peak memory the benchmarks (and `make test`'s smoke run of them) report.
 # As root it installs what is missing (non-interactively); otherwise it says what to install.
 set -euo pipefail
-packages=(libblas-dev liblapack-dev)
+packages=(libblas-dev liblapack-dev time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "copydesk needs BLAS and LAPACK development files (${missing[*]} on Debian); install them and retry." >&2
+  echo "copydesk needs these Debian packages (or their equivalents): ${missing[*]}; install them and retry." >&2
   exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -51,6 +51,7 @@ do {
         predictions.append(seconds { _ = classifier.prediction(for: v) })
     }
     let result: [String: Double] = [
+        "avx2_fma_kernels": KernelInfo.usesAVX2FMA ? 1 : 0,
         "transform_median_us": percentile(transforms, 0.5) * 1e6, "prediction_median_us": percentile(predictions, 0.5) * 1e6,
         "words": Double(words), "articles": Double(articles.count), "calls": Double(latencies.count),
         "latency_median_us": percentile(latencies, 0.5) * 1e6, "latency_p90_us": percentile(latencies, 0.9) * 1e6,

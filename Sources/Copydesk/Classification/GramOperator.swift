@@ -157,3 +157,9 @@ struct GramOperator: Sendable {
         return w
     }
 }
+
+/// What the processor-dependent kernels run on, for reports.
+public enum KernelInfo {
+    /// True when ``CKernels`` uses its AVX2 + FMA bodies on this processor.
+    public static var usesAVX2FMA: Bool { copydesk_kernels_use_avx2() != 0 }
+}

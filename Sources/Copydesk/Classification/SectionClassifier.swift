@@ -89,10 +89,6 @@ public struct SectionClassifier: Sendable {
         }
         let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, Int32($0)) })
         let labels = examples.map { index[$0.label] ?? 0 }
-        let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf,
-                                                           threads: regression.threads) {
-            progress?(.vectorized($0))
-        }
         var perSection = [String: Int]()
         for e in examples { perSection[e.label, default: 0] += 1 }
         var weights: [Double]?
@@ -101,12 +97,20 @@ public struct SectionClassifier: Sendable {
             let perClass = sections.map { n / (k * Double(perSection[$0] ?? 1)) }
             weights = labels.map { perClass[Int($0)] }
         }
-        let d = x.columns
-        let solver = RowSpaceSoftmaxSolver(
-            x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
-            fitIntercept: regression.fitIntercept, threads: regression.threads,
-            settings: LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
-                            tolerance: regression.tolerance))
+        // The solver keeps X by columns only; the row form goes out of scope with this closure.
+        let (vectorizer, solver) = try { () throws -> (TFIDFVectorizer, RowSpaceSoftmaxSolver) in
+            let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf,
+                                                          threads: regression.threads) {
+                progress?(.vectorized($0))
+            }
+            let solver = RowSpaceSoftmaxSolver(
+                x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
+                fitIntercept: regression.fitIntercept, threads: regression.threads,
+                settings: LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
+                                tolerance: regression.tolerance))
+            return (vectorizer, solver)
+        }()
+        let d = solver.gram.features
         let (coefficients, intercepts, optimizer) = try solver.minimize {
             progress?(.iteration($0, value: $1, gradientNorm: $2))
         }
