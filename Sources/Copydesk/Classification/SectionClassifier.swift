@@ -97,22 +97,44 @@ public struct SectionClassifier: Sendable {
             let perClass = sections.map { n / (k * Double(perSection[$0] ?? 1)) }
             weights = labels.map { perClass[Int($0)] }
         }
-        // The solver keeps X by columns only; the row form goes out of scope with this closure.
-        let (vectorizer, solver) = try { () throws -> (TFIDFVectorizer, RowSpaceSoftmaxSolver) in
+        // L-BFGS keeps 4m + 5 vectors: in the row space (`RowSpaceSoftmaxSolver`) each has
+        // articles × sections entries, on the coefficients (`LBFGS` on `SoftmaxObjective`) features ×
+        // sections. The smaller space is chosen; both reach the same minimiser. The row form of X goes
+        // out of scope with this closure when the row-space solver (which keeps X by columns) is used.
+        enum Fit {
+            case rows(RowSpaceSoftmaxSolver)
+            case coefficients(SoftmaxObjective, LBFGS)
+        }
+        let settings = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
+                             tolerance: regression.tolerance)
+        let (vectorizer, fit) = try { () throws -> (TFIDFVectorizer, Fit) in
             let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf,
                                                           threads: regression.threads) {
                 progress?(.vectorized($0))
             }
-            let solver = RowSpaceSoftmaxSolver(
+            if x.rows <= x.columns {
+                return (vectorizer, .rows(RowSpaceSoftmaxSolver(
+                    x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
+                    fitIntercept: regression.fitIntercept, threads: regression.threads, settings: settings)))
+            }
+            return (vectorizer, .coefficients(SoftmaxObjective(
                 x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
-                fitIntercept: regression.fitIntercept, threads: regression.threads,
-                settings: LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
-                                tolerance: regression.tolerance))
-            return (vectorizer, solver)
+                fitIntercept: regression.fitIntercept, threads: regression.threads), settings))
         }()
-        let d = solver.gram.features
-        let (coefficients, intercepts, optimizer) = try solver.minimize {
-            progress?(.iteration($0, value: $1, gradientNorm: $2))
+        let d = vectorizer.featureCount, k = sections.count
+        let coefficients: [Double], intercepts: [Double], optimizer: OptimizerReport
+        switch fit {
+        case let .rows(solver):
+            (coefficients, intercepts, optimizer) = try solver.minimize {
+                progress?(.iteration($0, value: $1, gradientNorm: $2))
+            }
+        case .coefficients(var objective, let solver):
+            var w = [Double](repeating: 0, count: objective.dimension)
+            optimizer = try solver.minimize(&objective, from: &w) {
+                progress?(.iteration($0, value: $1, gradientNorm: $2))
+            }
+            coefficients = Array(w[0..<(d * k)])
+            intercepts = regression.fitIntercept ? Array(w[(d * k)...]) : [Double](repeating: 0, count: k)
         }
         let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)

@@ -28,6 +28,29 @@ import Testing
         for (cl, value) in c.probabilities_first_doc.enumerated() { #expect(isClose(p[cl], value, absolute: 1e-7)) }
     }
 
+    /// With more articles than features, training runs L-BFGS on the coefficients instead of the row
+    /// space; both must reach the same model.
+    @Test func moreArticlesThanFeaturesGivesTheSameModel() throws {
+        var g = SplitMix64(seed: 5)
+        let words = ["goal", "match", "vote", "council", "market", "shares", "film", "stage"]
+        let examples = (0..<120).map { i -> LabeledText in
+            let label = ["sports", "politics", "business", "culture"][i % 4]
+            let text = (0..<6).map { _ in words[(i % 4) * 2 + Int.random(in: 0..<2, using: &g)] + " " + words[Int.random(in: 0..<8, using: &g)] }
+            return LabeledText(text: text.joined(separator: " "), label: label)
+        }
+        let tfidf = TFIDFConfiguration(ngrams: 1...1, minDF: .count(1))
+        let regression = LogisticRegressionConfiguration(c: 5, maxIterations: 10_000, tolerance: 1e-10)
+        let model = try SectionClassifier.train(examples, tfidf: tfidf, regression: regression)
+        let (_, x) = try TFIDFVectorizer.fit(examples.map(\.text), configuration: tfidf)
+        #expect(x.rows > x.columns)
+        let labels = examples.map { Int32(model.sections.firstIndex(of: $0.label)!) }
+        let rowSpace = try RowSpaceSoftmaxSolver(x: x, labels: labels, classes: 4, c: 5,
+                                                 settings: LBFGS(maxIterations: 10_000, tolerance: 1e-10)).minimize()
+        #expect(model.report.optimizer.converged && rowSpace.report.converged)
+        for e in rowSpace.coefficients.indices { #expect(isClose(model.coefficients[e], rowSpace.coefficients[e], absolute: 1e-6)) }
+        for c in 0..<4 { #expect(isClose(model.intercepts[c], rowSpace.intercepts[c], absolute: 1e-6)) }
+    }
+
     func smallModel() throws -> SectionClassifier {
         let reference = try SklearnReference.load()
         return try SectionClassifier.train(reference.documents.map { LabeledText(text: $0.text, label: $0.label) },
