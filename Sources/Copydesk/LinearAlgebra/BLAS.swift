@@ -73,6 +73,18 @@ public enum BLAS {
     }
 }
 
+extension BLAS {
+    /// `C ← α·A·Aᵀ + β·C` for a row-major `n × k` matrix `A`, writing the upper triangle of the
+    /// row-major `n × n` matrix `C` only (half the work of ``gemm``).
+    @inlinable
+    public static func syrkUpper(
+        n: Int, k: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
+        beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+}
+
 extension Array where Element == Double {
     /// `‖self‖∞`, the stopping measure of the optimizers (as scipy's `pgtol`).
     func maxAbs() -> Double {

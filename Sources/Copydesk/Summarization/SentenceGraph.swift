@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Terms are the tokenizer's words without English stop words, Porter-stemmed; idf is computed over
 /// the article's own sentences, `idf(t) = ln(n / df(t)) + 1`; vectors are L2-normalised, so the
-/// similarity matrix is `X·Xᵀ`, one BLAS `dgemm` over the terms shared by at least two sentences
+/// similarity matrix is `X·Xᵀ`, one BLAS `dsyrk` over the terms shared by at least two sentences
 /// (a term in one sentence only adds nothing off the diagonal; norms are taken before dropping it).
 /// Length-normalised cosine centrality misses one thing readers value: how much of the article's
 /// recurring vocabulary a sentence carries, so the graph also reports ``coverage``.
@@ -130,8 +130,8 @@ struct SentenceGraph {
         if m > 0 && n > 0 {
             var x = [Double](repeating: 0, count: n * m)
             for (i, v) in vectors.enumerated() { for (t, w) in v where column[t] >= 0 { x[i * m + column[t]] = w } }
-            BLAS.gemm(transposeA: false, transposeB: true, m: n, n: n, k: m, alpha: 1, x, lda: m, x, ldb: m,
-                      beta: 0, &sim, ldc: n)
+            BLAS.syrkUpper(n: n, k: m, alpha: 1, x, lda: m, beta: 0, &sim, ldc: n)
+            for i in 0..<n { for j in 0..<i { sim[i * n + j] = sim[j * n + i] } }
         }
         for i in 0..<n { sim[i * n + i] = vectors[i].isEmpty ? 0 : 1 }
         similarity = sim

@@ -38,6 +38,23 @@ import Testing
         for i in c.indices { #expect(isClose(c[i], expected[i], absolute: 1e-12)) }
     }
 
+    @Test func syrkUpperMatchesReference() {
+        var g = SplitMix64(seed: 4)
+        let n = 5, k = 7
+        let a = randomVector(n * k, &g)
+        var c = [Double](repeating: -7, count: n * n)
+        BLAS.syrkUpper(n: n, k: k, alpha: 1, a, lda: k, beta: 0, &c, ldc: n)
+        var at = [Double](repeating: 0, count: k * n)
+        for i in 0..<n { for j in 0..<k { at[j * n + i] = a[i * k + j] } }
+        let expected = ReferenceLinearAlgebra.matmul(a, at, m: n, n: n, k: k)
+        for i in 0..<n {
+            for j in 0..<n {
+                // The upper triangle is A·Aᵀ; the strict lower one is left as it was.
+                #expect(isClose(c[i * n + j], j >= i ? expected[i * n + j] : -7, absolute: 1e-12))
+            }
+        }
+    }
+
     @Test(arguments: [(true, false), (true, true), (false, false), (false, true)])
     func triangularSolveMatchesSubstitution(upper: Bool, transpose: Bool) throws {
         var g = SplitMix64(seed: 5)
