@@ -111,32 +111,55 @@ public enum ModelFile {
         guard bytes.count == expected else {
             throw ModelFileError.malformed(path: path, reason: "\(bytes.count - expected) unexpected bytes after the model")
         }
-        try checkChecksum(bytes, path: path)
-
-        reader.offset = padded(16 + headerLength)
-        var ends = [Int](repeating: 0, count: v)
-        var previous = 0
-        for i in 0..<v {
-            let e = Int(truncatingIfNeeded: try reader.uint64())
-            guard e > previous, e <= header.vocabularyBytes else {
-                throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+        // Two halves on two threads: the checksum with the weights, and the vocabulary (offsets,
+        // bytes, term table) with idf. Both only read bounds-checked slices, so they are safe on any
+        // bytes; a checksum mismatch is reported first, as when the checksum was checked before.
+        let vocabularyStart = padded(16 + headerLength)
+        let idfStart = padded(vocabularyStart + 8 * v + header.vocabularyBytes)
+        let file = UncheckedRawBuffer(bytes: bytes)
+        let weights = Box<Result<(coefficients: [Double], intercepts: [Double]), any Error>>()
+        let vocabularyPart = Box<Result<(TermTable, [Double]), any Error>>()
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            let bytes = file.bytes
+            if task == 0 {
+                weights.value = Result {
+                    try checkChecksum(bytes, path: path)
+                    var reader = ByteReader(bytes: bytes, path: path, offset: idfStart + 8 * v)
+                    let coefficients = try reader.doubles(v * k)
+                    let intercepts = try reader.doubles(k)
+                    guard coefficients.allSatisfy(\.isFinite), intercepts.allSatisfy(\.isFinite) else {
+                        throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
+                    }
+                    return (coefficients, intercepts)
+                }
+                return
             }
-            ends[i] = e
-            previous = e
+            vocabularyPart.value = Result {
+                var reader = ByteReader(bytes: bytes, path: path, offset: vocabularyStart)
+                var ends = [Int](repeating: 0, count: v)
+                var previous = 0
+                for i in 0..<v {
+                    let e = Int(truncatingIfNeeded: try reader.uint64())
+                    guard e > previous, e <= header.vocabularyBytes else {
+                        throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+                    }
+                    ends[i] = e
+                    previous = e
+                }
+                guard previous == header.vocabularyBytes else {
+                    throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
+                }
+                let arena = Array(try reader.bytes(header.vocabularyBytes))
+                reader.offset = idfStart
+                let idf = try reader.doubles(v)
+                guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                    throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
+                }
+                return (TermTable(arena: arena, ends: ends), idf)
+            }
         }
-        guard previous == header.vocabularyBytes else {
-            throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
-        }
-        let arena = Array(try reader.bytes(header.vocabularyBytes))
-        reader.offset = padded(reader.offset)
-        let idf = try reader.doubles(v)
-        let coefficients = try reader.doubles(v * k)
-        let intercepts = try reader.doubles(k)
-        guard idf.allSatisfy({ $0.isFinite && $0 > 0 }), coefficients.allSatisfy(\.isFinite),
-              intercepts.allSatisfy(\.isFinite) else {
-            throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
-        }
-        let vocabulary = TermTable(arena: arena, ends: ends)
+        let (coefficients, intercepts) = try weights.value!.get()
+        let (vocabulary, idf) = try vocabularyPart.value!.get()
         guard vocabulary.count == v, !vocabulary.hasDuplicates else {
             throw ModelFileError.malformed(path: path, reason: "duplicate vocabulary terms")
         }
@@ -203,6 +226,16 @@ public enum ModelFile {
     private static func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
         withUnsafeBytes(of: v.littleEndian) { out += $0 }
     }
+}
+
+/// The mapped file, shared by the two decoding tasks (read only).
+private struct UncheckedRawBuffer: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// A result written by one concurrent task and read after it finished.
+private final class Box<T>: @unchecked Sendable {
+    var value: T?
 }
 
 /// Bounds-checked little-endian reads.
