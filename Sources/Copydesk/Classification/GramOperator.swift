@@ -9,13 +9,12 @@ import Dispatch
 ///
 /// `X Xᵀ Γ = Σ_j x_j (x_jᵀ Γ)` over the columns `x_j`, so one sweep over the stored entries does
 /// both halves: for each feature, `t = x_jᵀ Γ` (a gradient row, whose largest entry is tracked), then
-/// `x_j tᵀ` is added into the output. Both touch only `n × k` arrays, which stay in cache, and the
-/// `d × k` product `Xᵀ Γ` is never stored.
+/// `x_j tᵀ` is added into the output. Both touch only `n × k` arrays (taken eight classes at a time,
+/// ``chunkWidth``, so that they stay in cache), and the `d × k` product `Xᵀ Γ` is never stored.
 ///
 /// The features are split into ``blockCount`` blocks of about equal entries, each summing into its
-/// own buffer; the buffers are added in block order, and the classes are taken eight at a time
-/// (``chunkWidth``). The split does not depend on the thread
-/// count, so neither does the result.
+/// own buffer; the buffers are added in block order. The split does not depend on the thread count,
+/// so neither does the result.
 struct GramOperator: Sendable {
     /// `Xᵀ` in CSR form: row `j` lists the documents containing feature `j`.
     let columns: CSRMatrix

@@ -11,7 +11,8 @@ import Foundation
 /// every vector has `n·k` entries instead of `d·k` (226,280 instead of 7.3 million on
 /// 20 Newsgroups with bigrams). Two consequences:
 ///
-/// - the history of `m` pairs takes `4·m·n·k` doubles, independent of the vocabulary;
+/// - the history of `m` pairs (and one free slot) takes `4·(m + 1)·n·k` doubles, independent of the
+///   vocabulary;
 /// - a trial step's scores are `Z + t·(image of the direction)`, so the line search needs no pass
 ///   over the data. Each iteration makes one pass, ``GramOperator/gram(_:k:into:scratch:threads:)``,
 ///   for the new gradient's image and its `‖·‖∞` (the stopping test, in `W`'s coordinates).
