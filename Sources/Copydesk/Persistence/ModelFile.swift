@@ -49,12 +49,12 @@ public enum ModelFile {
         append(UInt32(json.count), to: &out)
         out += json
         pad(&out)
-        for end in vocabulary.ends { append(UInt64(end), to: &out) }
+        appendLittleEndian(vocabulary.ends.map { UInt64($0) }, to: &out)
         out += vocabulary.arena
         pad(&out)
-        for v in model.vectorizer.idf { append(v.bitPattern, to: &out) }
-        for v in model.coefficients { append(v.bitPattern, to: &out) }
-        for v in model.intercepts { append(v.bitPattern, to: &out) }
+        appendLittleEndian(model.vectorizer.idf, to: &out)
+        appendLittleEndian(model.coefficients, to: &out)
+        appendLittleEndian(model.intercepts, to: &out)
         append(checksum(out[...]), to: &out)
         return out
     }
@@ -221,6 +221,24 @@ public enum ModelFile {
 
     private static func pad(_ out: inout [UInt8]) {
         while out.count % 8 != 0 { out.append(0) }
+    }
+
+    /// The words' little-endian bytes, copied whole on a little-endian machine.
+    private static func appendLittleEndian(_ words: [UInt64], to out: inout [UInt8]) {
+        #if _endian(little)
+        words.withUnsafeBytes { out += $0 }
+        #else
+        for w in words { append(w, to: &out) }
+        #endif
+    }
+
+    /// IEEE 754 doubles as little-endian 64-bit words, copied whole on a little-endian machine.
+    private static func appendLittleEndian(_ values: [Double], to out: inout [UInt8]) {
+        #if _endian(little)
+        values.withUnsafeBytes { out += $0 }
+        #else
+        for v in values { append(v.bitPattern, to: &out) }
+        #endif
     }
 
     private static func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
