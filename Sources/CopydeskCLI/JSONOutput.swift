@@ -5,10 +5,15 @@ import Foundation
 /// A small writer of our own: Foundation's JSONSerialization took a fifth of `summarize`'s time.
 enum JSONOutput {
     static func printLine(_ object: Any) {
+        print(line(object))
+    }
+
+    /// `object` as one line of JSON (without the newline).
+    static func line(_ object: Any) -> String {
         var out = ""
         out.reserveCapacity(256)
         write(object, to: &out)
-        print(out)
+        return out
     }
 
     /// Six significant decimals are plenty for probabilities and weights and keep lines short.
@@ -64,5 +69,28 @@ enum JSONOutput {
             if start < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
         }
         out += "\""
+    }
+}
+
+/// `(0..<count).map(body)` on up to `threads` threads, in contiguous blocks; results in order.
+enum ParallelMap {
+    static func map<T>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let storage = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        defer { storage.deallocate() }
+        let out = UncheckedBuffer(storage)
+        let blocks = max(1, min(threads, count))
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            for i in (count * b / blocks)..<(count * (b + 1) / blocks) {
+                (out.buffer.baseAddress! + i).initialize(to: body(i))
+            }
+        }
+        let result = Array(storage)
+        _ = storage.baseAddress.map { $0.deinitialize(count: count) }
+        return result
+    }
+
+    private struct UncheckedBuffer<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<T>
+        init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
     }
 }

@@ -115,7 +115,7 @@ struct Summarize: ParsableCommand {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:
-                    // Batches of at most 256 articles or 4 MiB summarized on `--threads` threads and
+                    // Batches of at most 1,024 articles or 4 MiB summarized on `--threads` threads and
                     // written in input order: memory stays bounded on a stream of any length.
                     let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
                     var batch: [(id: String?, request: Summarizer.Request?, error: String?)] = []
@@ -125,14 +125,19 @@ struct Summarize: ParsableCommand {
                         var results = summarizer.summarize(requests, length: length, order: order,
                                                            teaserCharacters: teaserChars, clean: !noClean,
                                                            threads: threads).makeIterator()
-                        for item in batch {
+                        // The JSON lines of the summaries are built on the threads too, then printed in order.
+                        let ordered = batch.map { item -> Result<ArticleSummary, any Error>? in item.error == nil ? results.next()! : nil }
+                        let withScores = scores, ids = batch.map(\.id)
+                        let lines = ParallelMap.map(ordered.count, threads: threads) { i -> String? in
+                            guard case let .success(summary)? = ordered[i] else { return nil }
+                            return Summarize.jsonLine(summary, id: ids[i], file: nil, scores: withScores)
+                        }
+                        for (i, item) in batch.enumerated() {
                             if let error = item.error {
                                 JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": error])
-                                continue
-                            }
-                            switch results.next()! {
-                            case let .success(summary): emit(summary, id: item.id, file: nil)
-                            case let .failure(error):
+                            } else if let line = lines[i] {
+                                print(line)
+                            } else if case let .failure(error)? = ordered[i] {
                                 failures += 1
                                 Terminal.error("\(error)")
                                 JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": "\(error)"])
@@ -154,7 +159,7 @@ struct Summarize: ParsableCommand {
                                 batch.append((id, nil, "\(error)"))
                             }
                         }
-                        if batch.count >= 256 || batchBytes >= 4 << 20 { flush() }
+                        if batch.count >= 1024 || batchBytes >= 4 << 20 { flush() }
                     }
                     flush()
                 }
@@ -163,25 +168,30 @@ struct Summarize: ParsableCommand {
         }
     }
 
+    /// One summary as a JSON object on one line.
+    static func jsonLine(_ s: ArticleSummary, id: String?, file: String?, scores: Bool) -> String {
+        var o: [String: Any] = [
+            "lede": s.lede, "teaser": s.teaser, "teaser_shortened": s.teaserShortened,
+            "summary": s.summaryText, "summary_sentences": s.summary.map(\.text),
+            "summary_shortened": s.summaryShortened,
+        ]
+        if let id { o["id"] = id }
+        if let file { o["file"] = file }
+        if let t = s.title { o["title"] = t }
+        if let d = s.dateline { o["dateline"] = d }
+        if scores {
+            o["scores"] = s.sentences.map {
+                ["index": $0.index, "text": $0.text, "score": JSONOutput.rounded($0.score),
+                 "centrality": JSONOutput.rounded($0.centrality), "coverage": JSONOutput.rounded($0.coverage), "position": JSONOutput.rounded($0.position),
+                 "headline": JSONOutput.rounded($0.headline), "length": JSONOutput.rounded($0.length)] as [String: Any]
+            }
+        }
+        return JSONOutput.line(o)
+    }
+
     private func emit(_ s: ArticleSummary, id: String?, file: String?) {
         if json || format == .jsonl {
-            var o: [String: Any] = [
-                "lede": s.lede, "teaser": s.teaser, "teaser_shortened": s.teaserShortened,
-                "summary": s.summaryText, "summary_sentences": s.summary.map(\.text),
-                "summary_shortened": s.summaryShortened,
-            ]
-            if let id { o["id"] = id }
-            if let file { o["file"] = file }
-            if let t = s.title { o["title"] = t }
-            if let d = s.dateline { o["dateline"] = d }
-            if scores {
-                o["scores"] = s.sentences.map {
-                    ["index": $0.index, "text": $0.text, "score": JSONOutput.rounded($0.score),
-                     "centrality": JSONOutput.rounded($0.centrality), "coverage": JSONOutput.rounded($0.coverage), "position": JSONOutput.rounded($0.position),
-                     "headline": JSONOutput.rounded($0.headline), "length": JSONOutput.rounded($0.length)] as [String: Any]
-                }
-            }
-            JSONOutput.printLine(o)
+            print(Summarize.jsonLine(s, id: id, file: file, scores: scores))
             return
         }
         if let file { print("== \(file)") }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 extension CSRMatrix {
     /// `Y[r, :] = Σ_j X[r, j]·W[j, :]` for rows `r` in `range`; `W` is `columns × k` and `Y` is
@@ -61,6 +62,26 @@ struct ParallelBlocks: Sendable {
             var c = g
             while c < count { body(c); c += groups }
         }
+    }
+
+    /// Runs `worker` on up to `threads` threads; each worker takes chunks of `chunk` consecutive
+    /// indices of `0..<count` from a shared counter (`next()` returns nil when all are taken), so
+    /// items of uneven cost keep every thread busy to the end. Which thread handles an index varies;
+    /// callers write results by index, so the output does not.
+    static func dynamic(count: Int, chunk: Int, threads: Int,
+                        _ worker: @Sendable (_ next: () -> Range<Int>?) -> Void) {
+        let taken = ChunkCounter()
+        let next: @Sendable () -> Range<Int>? = {
+            let start = taken.value.add(chunk, ordering: .relaxed).oldValue
+            return start < count ? start..<min(start + chunk, count) : nil
+        }
+        let workers = max(1, min(threads, (count + chunk - 1) / chunk))
+        if workers == 1 { worker(next); return }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in worker(next) }
+    }
+
+    private final class ChunkCounter: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     /// ``run(_:)`` with each block's index.

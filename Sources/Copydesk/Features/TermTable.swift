@@ -124,8 +124,13 @@ public struct TermTable: Sendable {
     /// The id of `key`, or nil.
     @inline(__always)
     public func id(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        id(of: key, hash: TermTable.hash(key))
+    }
+
+    /// ``id(of:)`` with the key's ``hash(_:)`` already known.
+    @inline(__always)
+    func id(of key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         guard key.count > 0 else { return nil }
-        let h = TermTable.hash(key)
         let fingerprint = h & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { table in
             var s = Int(truncatingIfNeeded: h) & mask

@@ -48,9 +48,10 @@ struct SentenceGraph {
             tokens.bytes.withUnsafeBufferPointer { bytes in
                 for k in 0..<tokens.count {
                     let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
-                    let word = words.insert(key)
+                    let h = TermTable.hash(key)  // once per token: the tables below share it
+                    let word = words.insert(key, hash: h)
                     if word == termOfWord.count {
-                        termOfWord.append(term(for: key))
+                        termOfWord.append(term(for: key, hash: h))
                     }
                     let t = termOfWord[word]
                     if t >= 0 { out.append(t) }
@@ -59,10 +60,10 @@ struct SentenceGraph {
             return out
         }
 
-        private mutating func term(for key: UnsafeBufferPointer<UInt8>) -> Int {
-            if SentenceGraph.stopWords.id(of: key) != nil { return -1 }
-            guard key.allSatisfy({ $0 < 0x80 }) else { return terms.insert(key) }
-            return terms.insert(stems.stem(key))
+        private mutating func term(for key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+            if SentenceGraph.stopWords.id(of: key, hash: h) != nil { return -1 }
+            guard key.allSatisfy({ $0 < 0x80 }) else { return terms.insert(key, hash: h) }
+            return terms.insert(stems.stem(key, hash: h))
         }
     }
 
@@ -75,11 +76,11 @@ struct SentenceGraph {
 
         init() {}
 
-        mutating func stem(_ key: UnsafeBufferPointer<UInt8>) -> String {
-            if let id = words.id(of: key) { return stems[id] }
+        mutating func stem(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> String {
+            if let id = words.id(of: key, hash: h) { return stems[id] }
             let s = PorterStemmer.stem(String(decoding: key, as: UTF8.self))
             if stems.count < StemCache.limit {
-                words.insert(key)
+                words.insert(key, hash: h)
                 stems.append(s)
             }
             return s

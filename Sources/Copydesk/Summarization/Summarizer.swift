@@ -26,6 +26,8 @@ public struct ScoredSentence: Sendable, Equatable {
     public var position: Double
     public var headline: Double
     public var length: Double
+    /// Words in ``text`` (separated by spaces, tabs or line breaks).
+    public var words: Int
 }
 
 /// A lede, a teaser and a summary, all made of the article's own sentences.
@@ -94,6 +96,7 @@ public struct Summarizer: Sendable {
         guard s.index == 0, !configuration.keepDateline else { return s }
         var copy = s
         copy.text = Dateline.split(s.text).rest
+        copy.words = Summarizer.words(copy.text)
         return copy
     }
 
@@ -123,7 +126,7 @@ public struct Summarizer: Sendable {
         let scored = ranked.sentences
 
         let shown = scored.map(display)
-        let lede = shown.first { Summarizer.words($0.text) >= 4 && $0.text != headline } ?? shown[0]
+        let lede = shown.first { $0.words >= 4 && $0.text != headline } ?? shown[0]
         let (teaser, shortened) = try makeTeaser(shown, lede: lede, graph: graph, budget: teaserCharacters, source: source)
         var (chosen, summaryShortened) = select(scored, graph: graph, length: length)
         if order == .document { chosen.sort { $0.index < $1.index } }
@@ -150,14 +153,18 @@ public struct Summarizer: Sendable {
                           teaserCharacters: Int = 200, clean: Bool = true,
                           threads: Int) -> [Result<ArticleSummary, any Error>] {
         let results = PartResults<Result<ArticleSummary, any Error>>(count: requests.count)
-        ParallelBlocks(count: requests.count, threads: threads).run { range in
+        // Articles differ in length (and ranking costs grow with the square of their sentences), so
+        // threads take small chunks as they go rather than fixed halves.
+        ParallelBlocks.dynamic(count: requests.count, chunk: 4, threads: threads) { next in
             var stems = SentenceGraph.StemCache()
-            for i in range {
-                let r = requests[i]
-                results.set(i, Result {
-                    try self.summarize(r.text, title: r.title, length: length, order: order,
-                                       teaserCharacters: teaserCharacters, clean: clean, source: r.source, stems: &stems)
-                })
+            while let range = next() {
+                for i in range {
+                    let r = requests[i]
+                    results.set(i, Result {
+                        try self.summarize(r.text, title: r.title, length: length, order: order,
+                                           teaserCharacters: teaserCharacters, clean: clean, source: r.source, stems: &stems)
+                    })
+                }
             }
         }
         return results.values
@@ -187,16 +194,16 @@ public struct Summarizer: Sendable {
             let len = words < c.minimumWords ? 0 : min(1, Double(words) / c.fullLength)
             let score = c.centrality * cen + c.coverage * cov + c.position * pos + c.headline * head + c.length * len
             out.append(ScoredSentence(index: i, text: t, score: score, centrality: cen, coverage: cov, position: pos,
-                                      headline: head, length: len))
+                                      headline: head, length: len, words: words))
         }
         return (out, graph, iterations)
     }
 
-    /// Words separated by spaces, newlines or tabs, counted over the UTF-8 bytes.
+    /// Words separated by spaces, tabs or line breaks (LF, CR), counted over the UTF-8 bytes.
     static func words(_ text: String) -> Int {
         var count = 0, inWord = false
         for b in text.utf8 {
-            let separator = b == 0x20 || b == 0x0A || b == 0x09
+            let separator = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
             if !separator && !inWord { count += 1 }
             inWord = !separator
         }
@@ -207,7 +214,14 @@ public struct Summarizer: Sendable {
     static func fits(_ text: String, _ budget: Int) -> Bool {
         let bytes = text.utf8.count
         if bytes <= budget { return true }   // a character takes at least one byte
-        return text.count <= budget
+        // ASCII text has one character per byte, except "\r\n", one character of two bytes.
+        var crlf = 0, previous: UInt8 = 0
+        for b in text.utf8 {
+            if b >= 0x80 { return text.count <= budget }
+            if b == 0x0A && previous == 0x0D { crlf += 1 }
+            previous = b
+        }
+        return bytes - crlf <= budget
     }
 
     // MARK: - Selection
@@ -222,7 +236,7 @@ public struct Summarizer: Sendable {
         func cost(_ i: Int) -> Int {
             switch length {
             case .sentences: 1
-            case .words: Summarizer.words(scored[i].text)
+            case .words: scored[i].words
             case .characters: scored[i].text.count + (chosen.isEmpty ? 0 : 1)
             }
         }
@@ -256,6 +270,7 @@ public struct Summarizer: Sendable {
             case .sentences:
                 break
             }
+            s.words = Summarizer.words(s.text)
             return ([s], true)
         }
         return (chosen.map { scored[$0] }, false)
@@ -273,7 +288,7 @@ public struct Summarizer: Sendable {
         }
         // Whole sentences that fit, preferring real ones over fragments ("Yes.", a subhead).
         let fitting = scored.indices.filter { $0 != lede.index && Summarizer.fits(scored[$0].text, budget) }
-        let substantial = fitting.filter { Summarizer.words(scored[$0].text) >= configuration.minimumWords }
+        let substantial = fitting.filter { scored[$0].words >= configuration.minimumWords }
         let others = substantial.isEmpty ? fitting : substantial
         /// The candidate with the highest value, the earlier one on ties.
         func best(_ candidates: [Int], _ value: [Int: Double]) -> Int? {

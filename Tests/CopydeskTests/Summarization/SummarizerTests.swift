@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test func wordCountsAndFitsAgreeWithCharacters() {
-        for text in ["", "one", "  two  words ", "tab\tand\nnewline", "naïve café — 東京 e\u{301}"] {
-            #expect(Summarizer.words(text) == text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count)
+        for text in ["", "one", "  two  words ", "tab\tand\nnewline", "naïve café — 東京 e\u{301}", "line\r\nbreak\r\n\r\r\n"] {
+            #expect(Summarizer.words(text) == text.split(whereSeparator: { " \t\n\r\r\n".contains($0) }).count)
             for budget in 0...text.count + 2 { #expect(Summarizer.fits(text, budget) == (text.count <= budget), "\(text) \(budget)") }
         }
     }
