@@ -70,11 +70,11 @@ struct SentenceGraph {
     /// Porter stems of ASCII words, remembered across the articles one thread summarizes (a batch
     /// repeats most of its vocabulary). Holds at most ``limit`` words; later ones are stemmed each time.
     struct StemCache {
-        private var words = TermTable(capacity: 4096)
+        private var words: TermTable
         private var stems: [String] = []
         static let limit = 100_000
 
-        init() {}
+        init(capacity: Int = 4096) { words = TermTable(capacity: capacity) }
 
         mutating func stem(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> String {
             if let id = words.id(of: key, hash: h) { return stems[id] }
@@ -95,8 +95,11 @@ struct SentenceGraph {
     init(sentences: [String], headline: String?, stems: inout StemCache) {
         let n = sentences.count
         count = n
-        var termBags = TermBags(stems: stems)
-        defer { stems = termBags.stems }
+        // The bags own the cache while they work (a second reference would make its first insert
+        // copy the whole cache, once per article), and hand it back at the end.
+        var termBags = TermBags(stems: StemCache(capacity: 0))
+        swap(&termBags.stems, &stems)
+        defer { swap(&termBags.stems, &stems) }
         func bag(_ text: String) -> [Int] { termBags.bag(text) }
         let bags = sentences.map(bag)
         let headlineBag = headline.map(bag) ?? []
