@@ -70,8 +70,11 @@ public struct TFIDFVectorizer: Sendable {
         progress?(n)
 
         // Merge the blocks' tables into the first one; `local[b][id]` is the merged id.
-        var table = raw[0].table
-        var df = raw[0].df, total = raw[0].total
+        // Taken by swap, not copied: a second reference would make the first insert copy the table.
+        var table = TermTable(capacity: 0), df: [Int32] = [], total: [Int] = []
+        swap(&table, &raw[0].table)
+        swap(&df, &raw[0].df)
+        swap(&total, &raw[0].total)
         var local: [[Int32]] = [Array(0..<Int32(table.count))]
         for b in 1..<raw.count {
             let part = raw[b]
@@ -87,7 +90,9 @@ public struct TFIDFVectorizer: Sendable {
                 }
             }
             local.append(map)
-            raw[b].table = TermTable()
+            raw[b].table = TermTable(capacity: 0)
+            raw[b].df = []
+            raw[b].total = []
         }
 
         // Prune by document frequency, then by total count (maxFeatures).
