@@ -26,6 +26,6 @@ let package = Package(
         ),
         // Library-call latency and model-load measurements for `make bench`; not part of the product.
         .executableTarget(name: "CopydeskBench", dependencies: ["Copydesk"]),
-        .testTarget(name: "CopydeskTests", dependencies: ["Copydesk"], exclude: ["Fixtures"]),
+        .testTarget(name: "CopydeskTests", dependencies: ["Copydesk", "CKernels"], exclude: ["Fixtures"]),
     ]
 )

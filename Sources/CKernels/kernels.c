@@ -84,3 +84,17 @@ double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const d
 #endif
     return gram_chunk8_generic(offsets, rows, values, first, end, gamma, out);
 }
+
+double copydesk_gram_chunk_variant(int width, int avx2, const int64_t *offsets, const int32_t *rows,
+                                   const double *values, int64_t first, int64_t end, const double *gamma,
+                                   double *out) {
+#ifdef COPYDESK_HAVE_AVX2_BODY
+    if (avx2 && copydesk_kernels_use_avx2()) {
+        return width == 8 ? gram_chunk8_avx2(offsets, rows, values, first, end, gamma, out)
+                          : gram_chunk4_avx2(offsets, rows, values, first, end, gamma, out);
+    }
+#endif
+    (void)avx2;
+    return width == 8 ? gram_chunk8_generic(offsets, rows, values, first, end, gamma, out)
+                      : gram_chunk4_generic(offsets, rows, values, first, end, gamma, out);
+}

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Copydesk
 
@@ -42,6 +43,58 @@ import Testing
         // Xᵀ A is the first half alone.
         let w = op.coefficients(gamma, k: k, threads: 2)
         for e in t.indices { #expect(isClose(w[e], t[e], absolute: 1e-12)) }
+    }
+
+    /// Class counts that use the C kernels (chunks of 8 and 4) and the Swift loop (remainders).
+    @Test(arguments: [20, 12, 9, 4, 2])
+    func gramWithManyClassesEqualsDenseProducts(k: Int) {
+        let n = 90, d = 400
+        let x = randomCSR(rows: n, columns: d, density: 0.03, seed: UInt64(k))
+        var r = SplitMix64(seed: 77)
+        let gamma = (0..<(n * k)).map { _ in Double.random(in: -1...1, using: &r) }
+        let dense = x.dense()
+        var t = [Double](repeating: 0, count: d * k)
+        for i in 0..<n { for j in 0..<d where dense[i * d + j] != 0 { for c in 0..<k { t[j * k + c] += dense[i * d + j] * gamma[i * k + c] } } }
+        var expected = [Double](repeating: 0, count: n * k)
+        for i in 0..<n { for j in 0..<d where dense[i * d + j] != 0 { for c in 0..<k { expected[i * k + c] += dense[i * d + j] * t[j * k + c] } } }
+        let op = GramOperator(x)
+        var out = [Double](repeating: .nan, count: n * k)
+        var scratch = [Double](repeating: .nan, count: op.scratchCount(k: k))
+        let largest = out.withUnsafeMutableBufferPointer { o in
+            scratch.withUnsafeMutableBufferPointer { s in op.gram(gamma, k: k, into: o.baseAddress!, scratch: s.baseAddress!, threads: 2) }
+        }
+        for e in expected.indices { #expect(isClose(out[e], expected[e], absolute: 1e-12, relative: 1e-12)) }
+        #expect(isClose(largest, t.map(abs).max()!, absolute: 1e-13))
+    }
+
+    /// Both bodies of each C kernel (AVX2 + FMA where the processor has it, and the portable one).
+    @Test(arguments: [4, 8])
+    func kernelBodiesAgree(width: Int) {
+        let n = 50, d = 120
+        let x = randomCSR(rows: n, columns: d, density: 0.1, seed: 3).transposed()  // by columns
+        var r = SplitMix64(seed: 5)
+        let gamma = (0..<(n * width)).map { _ in Double.random(in: -1...1, using: &r) }
+        func run(_ avx2: Int32) -> ([Double], Double) {
+            var out = [Double](repeating: 0, count: n * width)
+            let largest = x.rowOffsets.withUnsafeBufferPointer { o in
+                out.withUnsafeMutableBufferPointer { ob in
+                    copydesk_gram_chunk_variant(Int32(width), avx2, UnsafeRawPointer(o.baseAddress!).assumingMemoryBound(to: Int64.self),
+                                                x.columnIndices, x.values, 0, Int64(d), gamma, ob.baseAddress!)
+                }
+            }
+            return (out, largest)
+        }
+        let (a, la) = run(1), (b, lb) = run(0)
+        for e in a.indices { #expect(isClose(a[e], b[e], absolute: 1e-13, relative: 1e-12)) }
+        #expect(isClose(la, lb, absolute: 1e-14))
+        // And the portable body against plain loops.
+        var expected = [Double](repeating: 0, count: n * width)
+        for j in 0..<d {
+            var t = [Double](repeating: 0, count: width)
+            for e in x.rowOffsets[j]..<x.rowOffsets[j + 1] { for c in 0..<width { t[c] += x.values[e] * gamma[Int(x.columnIndices[e]) * width + c] } }
+            for e in x.rowOffsets[j]..<x.rowOffsets[j + 1] { for c in 0..<width { expected[Int(x.columnIndices[e]) * width + c] += x.values[e] * t[c] } }
+        }
+        for e in b.indices { #expect(isClose(b[e], expected[e], absolute: 1e-13, relative: 1e-12)) }
     }
 
     /// The row-space iteration is L-BFGS on W in other coordinates: same iterations, same result.
