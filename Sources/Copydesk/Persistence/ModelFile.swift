@@ -119,7 +119,7 @@ public enum ModelFile {
         let file = UncheckedRawBuffer(bytes: bytes)
         let weights = Box<Result<(coefficients: [Double], intercepts: [Double]), any Error>>()
         let vocabularyPart = Box<Result<(TermTable, [Double]), any Error>>()
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
+        let decodeTask: @Sendable (Int) -> Void = { task in
             let bytes = file.bytes
             if task == 0 {
                 weights.value = Result {
@@ -157,6 +157,13 @@ public enum ModelFile {
                 }
                 return (TermTable(arena: arena, ends: ends), idf)
             }
+        }
+        // Small models (tests, the shipped newsroom model) decode faster on one thread.
+        if bytes.count >= 1 << 20 {
+            DispatchQueue.concurrentPerform(iterations: 2, execute: decodeTask)
+        } else {
+            decodeTask(0)
+            decodeTask(1)
         }
         let (coefficients, intercepts) = try weights.value!.get()
         let (vocabulary, idf) = try vocabularyPart.value!.get()
