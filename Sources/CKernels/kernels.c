@@ -69,22 +69,6 @@ int copydesk_kernels_use_avx2(void) {
 #endif
 }
 
-double copydesk_gram_chunk4(const int64_t *offsets, const int32_t *rows, const double *values,
-                            int64_t first, int64_t end, const double *gamma, double *out) {
-#ifdef COPYDESK_HAVE_AVX2_BODY
-    if (copydesk_kernels_use_avx2()) return gram_chunk4_avx2(offsets, rows, values, first, end, gamma, out);
-#endif
-    return gram_chunk4_generic(offsets, rows, values, first, end, gamma, out);
-}
-
-double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const double *values,
-                            int64_t first, int64_t end, const double *gamma, double *out) {
-#ifdef COPYDESK_HAVE_AVX2_BODY
-    if (copydesk_kernels_use_avx2()) return gram_chunk8_avx2(offsets, rows, values, first, end, gamma, out);
-#endif
-    return gram_chunk8_generic(offsets, rows, values, first, end, gamma, out);
-}
-
 double copydesk_gram_chunk_variant(int width, int avx2, const int64_t *offsets, const int32_t *rows,
                                    const double *values, int64_t first, int64_t end, const double *gamma,
                                    double *out) {
@@ -97,4 +81,14 @@ double copydesk_gram_chunk_variant(int width, int avx2, const int64_t *offsets, 
     (void)avx2;
     return width == 8 ? gram_chunk8_generic(offsets, rows, values, first, end, gamma, out)
                       : gram_chunk4_generic(offsets, rows, values, first, end, gamma, out);
+}
+
+double copydesk_gram_chunk4(const int64_t *offsets, const int32_t *rows, const double *values,
+                            int64_t first, int64_t end, const double *gamma, double *out) {
+    return copydesk_gram_chunk_variant(4, 1, offsets, rows, values, first, end, gamma, out);
+}
+
+double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const double *values,
+                            int64_t first, int64_t end, const double *gamma, double *out) {
+    return copydesk_gram_chunk_variant(8, 1, offsets, rows, values, first, end, gamma, out);
 }

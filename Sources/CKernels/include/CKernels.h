@@ -17,8 +17,8 @@ double copydesk_gram_chunk4(const int64_t *offsets, const int32_t *rows, const d
 double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const double *values,
                             int64_t first, int64_t end, const double *gamma, double *out);
 
-/// For tests: the chunk kernel of `width` 4 or 8 with the AVX2 + FMA body (`avx2` non-zero, when
-/// the processor has it) or the portable body.
+/// The chunk kernel of `width` 4 or 8 with the AVX2 + FMA body (`avx2` non-zero, when
+/// the processor has it) or the portable body; the two functions above are it with `avx2` = 1.
 double copydesk_gram_chunk_variant(int width, int avx2, const int64_t *offsets, const int32_t *rows,
                                    const double *values, int64_t first, int64_t end, const double *gamma,
                                    double *out);

@@ -131,15 +131,22 @@ public struct TermTable: Sendable {
     @inline(__always)
     func id(of key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         guard key.count > 0 else { return nil }
+        return probe(h) { equal($0, key) }.id
+    }
+
+    /// Linear probing from `h`'s home slot: the id whose fingerprint matches and that `matches`
+    /// accepts, or the empty slot where such a key would go.
+    @inline(__always)
+    private func probe(_ h: UInt64, _ matches: (Int) -> Bool) -> (id: Int?, slot: Int) {
         let fingerprint = h & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { table in
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
                 let entry = table[s]
-                if entry == 0 { return nil }
+                if entry == 0 { return (nil, s) }
                 if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
                     let id = Int(entry & 0xFFFF_FFFF) - 1
-                    if equal(id, key) { return id }
+                    if matches(id) { return (id, s) }
                 }
                 s = (s + 1) & mask
             }
@@ -177,41 +184,19 @@ public struct TermTable: Sendable {
     /// The id of the n-gram `key`, or nil; compares its segments in place.
     @inline(__always)
     func id(of key: TermKey) -> Int? {
-        let fingerprint = key.hash & 0xFFFF_FFFF_0000_0000
-        return slots.withUnsafeBufferPointer { table in
-            var s = Int(truncatingIfNeeded: key.hash) & mask
-            while true {
-                let entry = table[s]
-                if entry == 0 { return nil }
-                if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
-                    let id = Int(entry & 0xFFFF_FFFF) - 1
-                    if equal(id, key) { return id }
-                }
-                s = (s + 1) & mask
-            }
-        }
+        probe(key.hash) { equal($0, key) }.id
     }
 
     /// The id of the n-gram `key`, inserting it (its segments joined by spaces) if it is new.
     @inline(__always)
     mutating func insert(_ key: TermKey) -> Int {
-        let h = key.hash
-        let fingerprint = h & 0xFFFF_FFFF_0000_0000
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = slots[s]
-            if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
-                let id = Int(entry & 0xFFFF_FFFF) - 1
-                if equal(id, key) { return id }
-            }
-            s = (s + 1) & mask
-        }
+        let (found, s) = probe(key.hash) { equal($0, key) }
+        if let found { return found }
         for i in 0..<key.count {
             if i > 0 { arena.append(0x20) }
             arena.append(contentsOf: UnsafeBufferPointer(start: key.base + key.starts[i], count: key.ends[i] - key.starts[i]))
         }
-        return add(hash: h, slot: s)
+        return add(hash: key.hash, slot: s)
     }
 
     @inline(__always)
@@ -249,17 +234,8 @@ public struct TermTable: Sendable {
     @inline(__always)
     @discardableResult
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
-        let fingerprint = h & 0xFFFF_FFFF_0000_0000
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let entry = slots[s]
-            if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
-                let id = Int(entry & 0xFFFF_FFFF) - 1
-                if equal(id, key) { return id }
-            }
-            s = (s + 1) & mask
-        }
+        let (found, s) = probe(h) { equal($0, key) }
+        if let found { return found }
         arena.append(contentsOf: key)
         return add(hash: h, slot: s)
     }
