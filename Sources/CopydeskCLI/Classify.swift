@@ -59,11 +59,11 @@ struct Classify: ParsableCommand {
                         failures += 1
                     }
                 case .jsonl:
-                    // Batches of at most 256 articles or 4 MiB classified on `--threads` threads and
-                    // written in input order, so memory stays bounded on any stream.
+                    // Batches as `nextRecords` returns them (at most 256 articles or 4 MiB, or what has
+                    // arrived) classified on `--threads` threads and written in input order: memory
+                    // stays bounded on any stream, and a slow feed is answered as it comes.
                     let reader = try JSONLinesReader(path: input, maxLineBytes: maxBytes)
                     var batch: [(id: String?, text: String?, error: String?)] = []
-                    var batchBytes = 0
                     func flush() {
                         let texts = batch.compactMap(\.text)
                         var predictions = classifier.classify(texts, explain: explain, threads: threads).makeIterator()
@@ -75,7 +75,7 @@ struct Classify: ParsableCommand {
                             }
                         }
                         batch.removeAll(keepingCapacity: true)
-                        batchBytes = 0
+                        fflush(nil)  // stdout is block-buffered on a pipe: hand the batch on now
                     }
                     while let records = try reader.nextRecords(threads: threads) {
                         for (line, record) in records {
@@ -90,13 +90,11 @@ struct Classify: ParsableCommand {
                                     batch.append((article.id, nil, "\(reader.path):\(line): the article is empty"))
                                 } else {
                                     batch.append((article.id, text, nil))
-                                    batchBytes += text.utf8.count
                                 }
                             }
                         }
-                        if batch.count >= 256 || batchBytes >= 4 << 20 { flush() }
+                        flush()
                     }
-                    flush()
                 }
             }
             if failures > 0 {

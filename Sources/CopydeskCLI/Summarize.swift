@@ -115,11 +115,11 @@ struct Summarize: ParsableCommand {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:
-                    // Batches of at most 1,024 articles or 4 MiB summarized on `--threads` threads and
-                    // written in input order: memory stays bounded on a stream of any length.
+                    // Batches as `nextRecords` returns them (at most 256 articles or 4 MiB, or what has
+                    // arrived) summarized on `--threads` threads and written in input order: memory
+                    // stays bounded on a stream of any length, and a slow feed is answered as it comes.
                     let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
                     var batch: [(id: String?, request: Summarizer.Request?, error: String?)] = []
-                    var batchBytes = 0
                     func flush() {
                         let requests = batch.compactMap(\.request)
                         var results = summarizer.summarize(requests, length: length, order: order,
@@ -144,7 +144,7 @@ struct Summarize: ParsableCommand {
                             }
                         }
                         batch.removeAll(keepingCapacity: true)
-                        batchBytes = 0
+                        fflush(nil)  // stdout is block-buffered on a pipe: hand the batch on now
                     }
                     while let records = try reader.nextRecords(threads: threads) {
                         for (line, record) in records {
@@ -152,16 +152,14 @@ struct Summarize: ParsableCommand {
                             case let .article(article):
                                 let source = "\(reader.path):\(line) (\(article.id))"
                                 batch.append((article.id, Summarizer.Request(text: article.text, title: article.title, source: source), nil))
-                                batchBytes += article.text.utf8.count
                             case let .invalid(id, error):
                                 failures += 1
                                 Terminal.error("\(error)")
                                 batch.append((id, nil, "\(error)"))
                             }
                         }
-                        if batch.count >= 1024 || batchBytes >= 4 << 20 { flush() }
+                        flush()
                     }
-                    flush()
                 }
             }
             if failures > 0 { throw ExitCode(Failure.badInput) }

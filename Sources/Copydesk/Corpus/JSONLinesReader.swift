@@ -49,13 +49,20 @@ public final class JSONLinesReader {
         case oversized(head: [UInt8], length: Int)
     }
 
+    /// Reads what is available, up to 1 MiB. A plain `read(2)`: Foundation's `read(upToCount:)`
+    /// waits until the whole count or the end arrives, which stalls a feed written a line at a time.
     private func fill() throws -> Bool {
-        let chunk: Data?
-        do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-            throw CorpusError.unreadable(path: displayName, reason: "read failed")
+        let chunk = 1 << 20
+        let old = buffer.count
+        buffer.reserveCapacity(old + chunk)
+        var got = -1
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        buffer.withUnsafeMutableBufferPointer { b in
+            repeat { got = read(handle.fileDescriptor, b.baseAddress! + old, chunk) } while got < 0 && errno == EINTR
         }
-        guard let chunk, !chunk.isEmpty else { finished = true; return false }
-        buffer.append(contentsOf: chunk)
+        buffer.removeSubrange((old + max(got, 0))...)
+        guard got >= 0 else { throw CorpusError.unreadable(path: displayName, reason: "read failed") }
+        if got == 0 { finished = true; return false }
         return true
     }
 
@@ -128,11 +135,14 @@ public final class JSONLinesReader {
     /// Up to `limit` records or about `bytes` bytes of lines with their line numbers, decoded on up
     /// to `threads` threads, in stream order; nil at the end of the stream (a run of blank lines
     /// gives an empty array). Lines are split here and decoded in parallel, so a stream is read
-    /// faster than one ``nextRecord()`` at a time.
+    /// faster than one ``nextRecord()`` at a time. Once it has a line, it waits for no more input:
+    /// a feed that arrives slowly gets each record back as soon as its line is complete.
     public func nextRecords(limit: Int = 256, bytes: Int = 4 << 20, threads: Int) throws -> [(line: Int, record: Record)]? {
         var pending: [(line: Int, bytes: [UInt8]?, record: Record?)] = []
         var total = 0
-        while pending.count < limit && total < bytes, let next = try nextLine() {
+        while pending.count < limit && total < bytes {
+            if !pending.isEmpty && newline(from: start) == nil { break }
+            guard let next = try nextLine() else { break }
             line += 1
             switch next {
             case let .oversized(head, length):

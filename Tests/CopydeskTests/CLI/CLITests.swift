@@ -191,6 +191,38 @@ struct CLI {
         #expect(r.stderr.contains("no article text"))
     }
 
+    /// A feed that arrives one line at a time is answered line by line, not when a batch fills up
+    /// or the input ends.
+    @Test(.timeLimit(.minutes(2)), arguments: [["summarize"], ["classify", "--model", "models/sections.cdm"]])
+    func aSlowFeedIsAnsweredAsItArrives(command: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.currentDirectoryURL = TestPaths.packageRoot
+        p.arguments = command + ["--format", "jsonl"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let reader = output.fileHandleForReading
+        var received = Data()
+        for i in 1...2 {
+            input.fileHandleForWriting.write(Data("{\"id\": \"a\(i)\", \"text\": \"The council approved the ferry dock on Monday. Work starts in May.\"}\n".utf8))
+            // The answer to this line comes while the input is still open.
+            while received.filter({ $0 == 0x0A }).count < i {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            #expect(received.filter { $0 == 0x0A }.count == i, "answer to line \(i) before more input")
+        }
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(String(decoding: received, as: UTF8.self).contains("\"id\":\"a2\""))
+    }
+
     @Test func sentencesAndClean() throws {
         let dir = try TestPaths.temporaryDirectory()
         let file = try write(ArticleCleanerTests.page, "page.txt", in: dir)
