@@ -52,19 +52,18 @@ public final class JSONLinesReader {
     /// Reads what is available, up to 1 MiB. A plain `read(2)`: Foundation's `read(upToCount:)`
     /// waits until the whole count or the end arrives, which stalls a feed written a line at a time.
     private func fill() throws -> Bool {
-        let chunk = 1 << 20
-        let old = buffer.count
-        buffer.reserveCapacity(old + chunk)
         var got = -1
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        buffer.withUnsafeMutableBufferPointer { b in
-            repeat { got = read(handle.fileDescriptor, b.baseAddress! + old, chunk) } while got < 0 && errno == EINTR
-        }
-        buffer.removeSubrange((old + max(got, 0))...)
+        repeat { got = read(handle.fileDescriptor, scratch.baseAddress, scratch.count) } while got < 0 && errno == EINTR
         guard got >= 0 else { throw CorpusError.unreadable(path: displayName, reason: "read failed") }
         if got == 0 { finished = true; return false }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
         return true
     }
+
+    /// Where `fill` reads into (1 MiB, allocated once per reader).
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+    deinit { scratch.deallocate() }
 
     private func newline(from: Int) -> Int? {
         buffer.withUnsafeBufferPointer { b in
