@@ -92,3 +92,24 @@ double copydesk_gram_chunk8(const int64_t *offsets, const int32_t *rows, const d
                             int64_t first, int64_t end, const double *gamma, double *out) {
     return copydesk_gram_chunk_variant(8, 1, offsets, rows, values, first, end, gamma, out);
 }
+
+void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, const double *values,
+                            int64_t count, double *z) {
+    enum { AHEAD = 8 };
+    const int64_t rowBytes = k * (int64_t)sizeof(double);
+    for (int64_t e = 0; e < AHEAD && e < count; e++) {
+        const char *row = (const char *)(w + (int64_t)indices[e] * k);
+        for (int64_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(row + b, 0, 3);
+        __builtin_prefetch(row + rowBytes - 1, 0, 3);
+    }
+    for (int64_t e = 0; e < count; e++) {
+        if (e + AHEAD < count) {
+            const char *ahead = (const char *)(w + (int64_t)indices[e + AHEAD] * k);
+            for (int64_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(ahead + b, 0, 3);
+            __builtin_prefetch(ahead + rowBytes - 1, 0, 3);
+        }
+        const double v = values[e];
+        const double *row = w + (int64_t)indices[e] * k;
+        for (int64_t c = 0; c < k; c++) z[c] += v * row[c];
+    }
+}

@@ -22,8 +22,12 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let classifier = try ModelFile.read(from: ModelLocator.resolve(model))
-            let articles = try corpus.readLabeled(threads: threads)
+            let path = ModelLocator.resolve(model)
+            let loading = Background { try ModelFile.read(from: path) }
+            let read = Result { try corpus.readLabeled(threads: threads) }
+            // A bad model is reported before a bad corpus, as when the model was read first.
+            let classifier = try loading.value()
+            let articles = try read.get()
             let metrics = Evaluation.run(classifier, on: articles, threads: threads, quiet: quiet)
             if json { JSONOutput.printLine(Evaluation.jsonObject(metrics)) } else { Evaluation.printReport(metrics) }
         }

@@ -23,6 +23,16 @@ double copydesk_gram_chunk_variant(int width, int avx2, const int64_t *offsets, 
                                    const double *values, int64_t first, int64_t end, const double *gamma,
                                    double *out);
 
+/// `z[c] += values[e] · w[indices[e] · k + c]` for every entry `e` of a sparse row, in entry order
+/// (the same sums as the plain loop). `w` is `features × k`, row-major. The rows a short article
+/// touches are scattered over a matrix much larger than the caches, so the loop fetches the rows a
+/// few entries ahead of the one it adds: their cache misses overlap instead of following each other.
+void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, const double *values,
+                            int64_t count, double *z);
+
+/// Asks the processor to start loading the cache line at `p` (no effect on results).
+static inline void copydesk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// Whether the AVX2 + FMA bodies are in use (for benchmark reports).
 int copydesk_kernels_use_avx2(void);
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A labelled training example.
@@ -148,10 +149,15 @@ public struct SectionClassifier: Sendable {
     public func scores(_ x: SparseVector) -> [Double] {
         let k = sections.count
         var z = intercepts
+        precondition(x.indices.count == x.values.count, "a sparse vector has as many values as indices")
         coefficients.withUnsafeBufferPointer { w in
-            for (j, v) in zip(x.indices, x.values) {
-                let row = w.baseAddress! + Int(j) * k
-                for c in 0..<k { z[c] += v * row[c] }
+            x.indices.withUnsafeBufferPointer { i in
+                x.values.withUnsafeBufferPointer { v in
+                    z.withUnsafeMutableBufferPointer { z in
+                        copydesk_sparse_scores(w.baseAddress, Int64(k), i.baseAddress, v.baseAddress, Int64(i.count),
+                                               z.baseAddress)
+                    }
+                }
             }
         }
         return z

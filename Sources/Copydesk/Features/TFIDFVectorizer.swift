@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A sparse row: strictly increasing column indices with their values.
@@ -205,8 +206,15 @@ public struct TFIDFVectorizer: Sendable {
     func transform(_ text: String, using counter: inout TermCounter) -> SparseVector {
         var row: [(Int32, Int32)] = []
         var copy = text
-        copy.withUTF8 { bytes in
-            counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: { vocabulary.id(of: $0) }) { row.append(($0, $1)) }
+        idf.withUnsafeBufferPointer { idf in
+            copy.withUTF8 { bytes in
+                counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: {
+                    let id = vocabulary.id(of: $0)
+                    // Its idf is needed once the counts are in: start fetching it now.
+                    if let id { copydesk_prefetch(idf.baseAddress! + id) }
+                    return id
+                }) { row.append(($0, $1)) }
+            }
         }
         var out = SparseVector()
         out.indices.reserveCapacity(row.count)

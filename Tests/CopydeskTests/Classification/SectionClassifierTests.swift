@@ -1,8 +1,28 @@
 import Foundation
+import CKernels
 import Testing
 @testable import Copydesk
 
 @Suite struct SectionClassifierTests {
+    /// The scoring kernel (which fetches rows ahead) adds exactly what the plain loop adds, for rows
+    /// shorter and longer than its look-ahead and any number of sections.
+    @Test(arguments: [1, 3, 20])
+    func sparseScoresEqualPlainLoop(k: Int) {
+        var r = SplitMix64(seed: UInt64(k))
+        let d = 300
+        let w = (0..<(d * k)).map { _ in Double.random(in: -2...2, using: &r) }
+        for count in [0, 1, 7, 8, 9, 150] {
+            let indices = (0..<d).shuffled(using: &r).prefix(count).sorted().map(Int32.init)
+            let values = indices.map { _ in Double.random(in: 0...1, using: &r) }
+            let start = (0..<k).map { Double($0) / 10 }
+            var expected = start
+            for (j, v) in zip(indices, values) { for c in 0..<k { expected[c] += v * w[Int(j) * k + c] } }
+            var z = start
+            copydesk_sparse_scores(w, Int64(k), indices, values, Int64(indices.count), &z)
+            #expect(z == expected, "k \(k), \(count) entries")
+        }
+    }
+
     static let sklearnTFIDF = TFIDFConfiguration(tokenizer: .init(rule: .scikitLearn), ngrams: 1...1, minDF: .count(1), sublinearTF: true)
 
     @Test(arguments: ["plain", "balanced_on_first_10"])
