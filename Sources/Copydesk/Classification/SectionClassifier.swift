@@ -184,9 +184,9 @@ public struct SectionClassifier: Sendable {
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
         let parts = PartResults<Prediction>(count: texts.count)
         ParallelBlocks(count: texts.count, threads: threads).run { range in
-            var counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
+            let counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
             for i in range {
-                parts.set(i, self.prediction(for: self.vectorizer.transform(texts[i], using: &counter), explain: explain))
+                parts.set(i, self.prediction(for: self.vectorizer.transform(texts[i], using: counter), explain: explain))
             }
         }
         return parts.values

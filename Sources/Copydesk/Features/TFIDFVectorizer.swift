@@ -195,32 +195,51 @@ public struct TFIDFVectorizer: Sendable {
         }
     }
 
+    /// The TF-IDF vector of increasing `columns` with their `counts`: the same values as
+    /// ``appendWeighted(_:indices:values:)``, written straight into the vector's storage.
+    func weighted(columns: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) -> SparseVector {
+        let m = columns.count
+        var sumSquares = 0.0
+        let sublinear = configuration.sublinearTF
+        let values = idf.withUnsafeBufferPointer { idf in
+            [Double](unsafeUninitializedCapacity: m) { out, initialized in
+                for e in 0..<m {
+                    let c = counts[e]
+                    let tf = sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)
+                    let v = tf * idf[Int(columns[e])]
+                    out[e] = v
+                    sumSquares += v * v
+                }
+                if configuration.normalize && sumSquares > 0 {
+                    let inv = 1 / sumSquares.squareRoot()
+                    for e in 0..<m { out[e] *= inv }
+                }
+                initialized = m
+            }
+        }
+        return SparseVector(indices: Array(columns), values: values)
+    }
+
     // MARK: - Transforming
 
     /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
     public func transform(_ text: String) -> SparseVector {
-        var counter = TermCounter(configuration: configuration, stopWords: stopWordTable)
-        return transform(text, using: &counter)
+        transform(text, using: TermCounter(configuration: configuration, stopWords: stopWordTable))
     }
 
-    func transform(_ text: String, using counter: inout TermCounter) -> SparseVector {
-        var row: [(Int32, Int32)] = []
+    func transform(_ text: String, using counter: TermCounter) -> SparseVector {
         var copy = text
-        idf.withUnsafeBufferPointer { idf in
+        return idf.withUnsafeBufferPointer { idf in
             copy.withUTF8 { bytes in
-                counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: {
+                let (columns, counts) = counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: {
                     let id = vocabulary.id(of: $0)
                     // Its idf is needed once the counts are in: start fetching it now.
                     if let id { copydesk_prefetch(idf.baseAddress! + id) }
                     return id
-                }) { row.append(($0, $1)) }
+                })
+                return weighted(columns: columns, counts: counts)
             }
         }
-        var out = SparseVector()
-        out.indices.reserveCapacity(row.count)
-        out.values.reserveCapacity(row.count)
-        appendWeighted(row, indices: &out.indices, values: &out.values)
-        return out
     }
 
     /// The TF-IDF matrix of many texts, one row each, computed on up to `threads` threads.
@@ -228,8 +247,8 @@ public struct TFIDFVectorizer: Sendable {
         let blocks = ParallelBlocks(count: texts.count, threads: threads)
         let parts = PartResults<SparseVector>(count: texts.count)
         blocks.run { range in
-            var counter = TermCounter(configuration: self.configuration, stopWords: self.stopWordTable)
-            for i in range { parts.set(i, self.transform(texts[i], using: &counter)) }
+            let counter = TermCounter(configuration: self.configuration, stopWords: self.stopWordTable)
+            for i in range { parts.set(i, self.transform(texts[i], using: counter)) }
         }
         var offsets = [0]
         var indices: [Int32] = []
@@ -256,13 +275,14 @@ struct RawCounts: Sendable {
     var total: [Int] = []
 
     init<S: Sequence>(_ documents: S, configuration: TFIDFConfiguration, stopWords: TermTable?) where S.Element == String {
-        var counter = TermCounter(configuration: configuration, stopWords: stopWords)
+        let counter = TermCounter(configuration: configuration, stopWords: stopWords)
         for document in documents {
             var text = document
             text.withUTF8 { bytes in
-                counter.count(bytes, lookup: { table.insert($0) }) { id, c in
-                    ids.append(id)
-                    counts.append(c)
+                let (found, occurrences) = counter.count(bytes, lookup: { table.insert($0) })
+                ids.append(contentsOf: found)
+                counts.append(contentsOf: occurrences)
+                for (id, c) in zip(found, occurrences) {
                     let j = Int(id)
                     if j >= df.count { df.append(0); total.append(0) }
                     df[j] += 1

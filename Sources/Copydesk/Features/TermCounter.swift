@@ -1,19 +1,22 @@
 /// Turns one text into term ids with counts: tokenize, drop stop words, form n-grams, look up.
 ///
-/// Each kept token is hashed once; an n-gram's hash is combined from its tokens' hashes and it is
-/// compared in place (``TermKey``), so no n-gram is copied or rehashed to be looked up.
-/// One counter per thread; it reuses its buffers between documents.
-struct TermCounter {
+/// Each kept token is hashed once (by the tokenizer, as it is stored); an n-gram's hash is combined
+/// from its tokens' hashes and it is compared in place (``TermKey``), so no n-gram is copied or
+/// rehashed to be looked up. One counter per thread: it reuses its raw buffers between documents,
+/// so counting a document allocates nothing once the buffers have grown to fit.
+final class TermCounter {
     let tokenizer: Tokenizer
     let ngrams: ClosedRange<Int>
     let stopWords: TermTable?
     private var tokens = TokenList()
-    /// Kept tokens: byte ranges in `tokens.bytes` and segment hashes.
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var hashes: [UInt64] = []
-    private var ids: [Int32] = []
-    private var keyHashes: [UInt64] = []
+    /// Kept tokens' byte ranges when stop words are dropped (otherwise the token bounds serve).
+    private var starts = ScratchBuffer<Int>()
+    private var ends = ScratchBuffer<Int>()
+    private var hashes = ScratchBuffer<UInt64>()
+    private var keyHashes = ScratchBuffer<UInt64>()
+    private var ids = ScratchBuffer<Int32>()
+    private var sorted = ScratchBuffer<Int32>()
+    private var counts = ScratchBuffer<Int32>()
     /// Where the values of ``TermTable/warm(_:)`` go, so that its loads are not optimised away.
     private(set) var warmSink: UInt64 = 0
 
@@ -23,95 +26,108 @@ struct TermCounter {
         self.stopWords = stopWords
     }
 
-    /// Calls `lookup` with every term of `text` in order, collecting the ids it returns (nil =
-    /// unknown term, skipped); then returns sorted (id, count) runs through `emit`.
-    mutating func count(
+    /// The distinct terms of `text` that `lookup` knows (it returns nil for an unknown term), in
+    /// increasing id order, and how often each occurs. `warm` is first called with the hashes of all
+    /// the text's n-grams. The buffers are the counter's own, valid until its next call.
+    func count(
         _ text: UnsafeBufferPointer<UInt8>,
         warm: (UnsafeBufferPointer<UInt64>) -> UInt64 = { _ in 0 },
-        lookup: (TermKey) -> Int?,
-        emit: (Int32, Int32) -> Void
-    ) {
+        lookup: (TermKey) -> Int?
+    ) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
         tokens.removeAll()
-        // One allocation per buffer for a fresh counter, instead of a chain of doublings.
-        if tokens.bytes.capacity < text.count {
-            let guess = text.count / 4 + 16
-            tokens.bytes.reserveCapacity(text.count)
-            tokens.ends.reserveCapacity(guess)
-            starts.reserveCapacity(guess)
-            ends.reserveCapacity(guess)
-            hashes.reserveCapacity(guess)
-            ids.reserveCapacity(2 * guess)
-            keyHashes.reserveCapacity(2 * guess)
-        }
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        hashes.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
         tokenizer.tokenize(text, into: &tokens)
-        tokens.bytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
-            for t in 0..<tokens.count {
-                let r = tokens.range(t)
-                let h = TermTable.segmentHash(base + r.lowerBound, r.count)
-                if let stopWords, TermCounter.withUnigram(base, r, h, { stopWords.id(of: $0) }) != nil { continue }
-                starts.append(r.lowerBound)
-                ends.append(r.upperBound)
-                hashes.append(h)
+        let storage = tokens.storage
+        let base = UnsafePointer(storage.bytes)
+        let tokenCount = storage.count
+        let keyCapacity = tokenCount * ngrams.count + storage.partCount + 1
+        keyHashes.reserve(keyCapacity)
+        ids.reserve(keyCapacity)
+
+        // Kept tokens: all of them, or those that are not stop words.
+        var kept = tokenCount
+        var keptStarts = UnsafePointer(storage.bounds), keptEnds = UnsafePointer(storage.bounds + 1)
+        var keptHashes = UnsafePointer(storage.hashes)
+        if let stopWords {
+            starts.reserve(tokenCount)
+            ends.reserve(tokenCount)
+            hashes.reserve(tokenCount)
+            kept = 0
+            for t in 0..<tokenCount {
+                let s = storage.bounds[t], e = storage.bounds[t + 1], h = storage.hashes[t]
+                if TermCounter.withUnigram(base, s, e, h, { stopWords.id(of: $0) }) != nil { continue }
+                starts.base[kept] = s
+                ends.base[kept] = e
+                hashes.base[kept] = h
+                kept += 1
             }
-            let kept = starts.count
-            starts.withUnsafeBufferPointer { sp in
-                ends.withUnsafeBufferPointer { ep in
-                    hashes.withUnsafeBufferPointer { hp in
-                        // Every n-gram's hash first, so that `warm` can fetch their slots together.
-                        keyHashes.removeAll(keepingCapacity: true)
-                        for n in ngrams where n <= kept {
-                            for start in 0...(kept - n) {
-                                var h = TermTable.seed
-                                for k in start..<(start + n) { h = TermTable.combine(h, hp[k]) }
-                                keyHashes.append(TermTable.finish(h))
-                            }
-                        }
-                        keyHashes.withUnsafeBufferPointer { warmSink ^= warm($0) }
-                        var next = 0
-                        for n in ngrams where n <= kept {
-                            for start in 0...(kept - n) {
-                                let key = TermKey(base: base, starts: sp.baseAddress! + start, ends: ep.baseAddress! + start,
-                                                  count: n, hash: keyHashes[next])
-                                next += 1
-                                if let id = lookup(key) { ids.append(Int32(id)) }
-                            }
-                        }
-                    }
+            keptStarts = UnsafePointer(starts.base)
+            keptEnds = UnsafePointer(ends.base)
+            keptHashes = UnsafePointer(hashes.base)
+        }
+
+        // Every n-gram's hash first, so that `warm` can fetch their slots together.
+        let kh = keyHashes.base
+        var keys = 0
+        for size in ngrams where size <= kept {
+            for start in 0...(kept - size) {
+                var h = TermTable.seed
+                for k in start..<(start + size) { h = TermTable.combine(h, keptHashes[k]) }
+                kh[keys] = TermTable.finish(h)
+                keys += 1
+            }
+        }
+        warmSink ^= warm(UnsafeBufferPointer(start: kh, count: keys))
+        let found = ids.base
+        var foundCount = 0
+        var next = 0
+        for size in ngrams where size <= kept {
+            for start in 0...(kept - size) {
+                let key = TermKey(base: base, starts: keptStarts + start, ends: keptEnds + start, count: size,
+                                  hash: kh[next])
+                next += 1
+                if let id = lookup(key) {
+                    found[foundCount] = Int32(id)
+                    foundCount += 1
                 }
             }
         }
         // Parts of compound tokens count as extra unigrams.
-        if ngrams.contains(1) && !tokens.partEnds.isEmpty {
-            tokens.partBytes.withUnsafeBufferPointer { bytes in
-                guard let base = bytes.baseAddress else { return }
-                for p in 0..<tokens.partEnds.count {
-                    let r = tokens.partRange(p)
-                    let h = TermTable.segmentHash(base + r.lowerBound, r.count)
-                    if let stopWords, TermCounter.withUnigram(base, r, h, { stopWords.id(of: $0) }) != nil { continue }
-                    if let id = TermCounter.withUnigram(base, r, h, lookup) { ids.append(Int32(id)) }
+        if ngrams.contains(1) && storage.partCount > 0 {
+            let partBase = UnsafePointer(storage.partBytes)
+            for p in 0..<storage.partCount {
+                let s = storage.partBounds[p], e = storage.partBounds[p + 1], h = storage.partHashes[p]
+                if let stopWords, TermCounter.withUnigram(partBase, s, e, h, { stopWords.id(of: $0) }) != nil { continue }
+                if let id = TermCounter.withUnigram(partBase, s, e, h, lookup) {
+                    found[foundCount] = Int32(id)
+                    foundCount += 1
                 }
             }
         }
-        TermCounter.sort(&ids)
+
+        // Sort the ids and count the runs.
+        sorted.reserve(foundCount)
+        TermCounter.sort(UnsafeMutableBufferPointer(start: found, count: foundCount), scratch: sorted.base)
+        counts.reserve(foundCount)
+        let c = counts.base
+        var distinct = 0
         var i = 0
-        while i < ids.count {
+        while i < foundCount {
             var j = i + 1
-            while j < ids.count && ids[j] == ids[i] { j += 1 }
-            emit(ids[i], Int32(j - i))
+            let id = found[i]
+            while j < foundCount && found[j] == id { j += 1 }
+            found[distinct] = id
+            c[distinct] = Int32(j - i)
+            distinct += 1
             i = j
         }
+        return (UnsafeBufferPointer(start: found, count: distinct), UnsafeBufferPointer(start: c, count: distinct))
     }
 
-    /// Calls `body` with the key of the single token at `r` of `base`, whose segment hash is `h`.
+    /// Calls `body` with the key of the single token at `s..<e` of `base`, whose segment hash is `h`.
     @inline(__always)
-    private static func withUnigram(_ base: UnsafePointer<UInt8>, _ r: Range<Int>, _ h: UInt64,
+    private static func withUnigram(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ h: UInt64,
                                     _ body: (TermKey) -> Int?) -> Int? {
-        var start = r.lowerBound, end = r.upperBound
+        var start = s, end = e
         return withUnsafePointer(to: &start) { s in
             withUnsafePointer(to: &end) { e in
                 body(TermKey(base: base, starts: s, ends: e, count: 1,
@@ -121,31 +137,68 @@ struct TermCounter {
     }
 
     /// Sorts non-negative ids: least-significant-digit radix sort, 8 bits per pass, skipping
-    /// passes above the largest id. The scratch space is temporary (on the stack when small).
-    static func sort(_ a: inout [Int32]) {
+    /// passes above the largest id; `scratch` has room for `a.count` values. Short inputs use
+    /// insertion sort.
+    static func sort(_ a: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutablePointer<Int32>) {
         let n = a.count
-        guard n > 64 else { a.sort(); return }
+        guard n > 64 else {
+            for i in 1..<max(n, 1) {
+                let v = a[i]
+                var j = i
+                while j > 0 && a[j - 1] > v { a[j] = a[j - 1]; j -= 1 }
+                a[j] = v
+            }
+            return
+        }
         var largest: Int32 = 0
         for v in a where v > largest { largest = v }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { buffer in
-                a.withUnsafeMutableBufferPointer { src in
-                    var shift: Int32 = 0
-                    while shift == 0 || (shift < 32 && (largest >> shift) > 0) {
-                        counts.update(repeating: 0)
-                        for v in src { counts[Int((v >> shift) & 255)] += 1 }
-                        var total = 0
-                        for b in 0..<256 { let c = counts[b]; counts[b] = total; total += c }
-                        for v in src {
-                            let b = Int((v >> shift) & 255)
-                            buffer[counts[b]] = v
-                            counts[b] += 1
-                        }
-                        _ = src.update(fromContentsOf: buffer)
-                        shift += 8
-                    }
+            var src = a.baseAddress!, dst = scratch
+            var shift: Int32 = 0
+            while shift == 0 || (shift < 32 && (largest >> shift) > 0) {
+                counts.update(repeating: 0)
+                for k in 0..<n { counts[Int((src[k] >> shift) & 255)] += 1 }
+                var total = 0
+                for b in 0..<256 { let c = counts[b]; counts[b] = total; total += c }
+                for k in 0..<n {
+                    let v = src[k]
+                    let b = Int((v >> shift) & 255)
+                    dst[counts[b]] = v
+                    counts[b] += 1
                 }
+                swap(&src, &dst)
+                shift += 8
             }
+            if src != a.baseAddress! { a.baseAddress!.update(from: src, count: n) }
+        }
+    }
+
+    /// ``sort(_:scratch:)`` on an array (for tests).
+    static func sort(_ a: inout [Int32]) {
+        let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
+        defer { scratch.deallocate() }
+        a.withUnsafeMutableBufferPointer { sort($0, scratch: scratch) }
+    }
+}
+
+/// A raw buffer that only grows; its contents are not kept when it does (callers refill it).
+struct ScratchBuffer<T>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<T>
+    private(set) var capacity: Int
+
+    init() {
+        capacity = 16
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if n > capacity {
+            base.deallocate()
+            capacity = max(n, 2 * capacity)
+            base = .allocate(capacity: capacity)
         }
     }
 }

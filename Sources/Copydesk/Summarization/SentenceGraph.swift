@@ -45,7 +45,7 @@ struct SentenceGraph {
             copy.withUTF8 { SentenceGraph.tokenizer.tokenize($0, into: &tokens) }
             var out: [Int] = []
             out.reserveCapacity(tokens.count)
-            tokens.bytes.withUnsafeBufferPointer { bytes in
+            tokens.withBytes { bytes in
                 for k in 0..<tokens.count {
                     let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
                     let h = TermTable.hash(key)  // once per token: the tables below share it

@@ -60,40 +60,257 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
 }
 
 /// Tokens of one text, stored back to back in one byte buffer so that no `String` is made per token.
-public struct TokenList: Sendable {
-    /// Token bytes (normalised UTF-8), concatenated.
-    public var bytes: [UInt8] = []
-    /// `ends[i]` is one past the last byte of token `i`.
-    public var ends: [Int] = []
-    /// Parts of compound tokens (see ``TokenizerConfiguration/parts``), stored the same way.
-    public var partBytes: [UInt8] = []
-    public var partEnds: [Int] = []
+///
+/// The storage is raw memory reused across texts (``removeAll()`` keeps it), written by the
+/// tokenizer through a ``TokenWriter`` without per-byte bookkeeping. A copy of a list shares the
+/// storage until one of them is written (copy on write).
+public struct TokenList: @unchecked Sendable {
+    final class Storage {
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCount = 0
+        var byteCapacity: Int
+        /// `bounds[0] = 0`, `bounds[i + 1]` is one past the last byte of token `i`: token `i` is
+        /// `bounds[i]..<bounds[i + 1]`, so `bounds` and `bounds + 1` are the tokens' starts and ends.
+        var bounds: UnsafeMutablePointer<Int>
+        /// `hashes[i]` is ``TermTable/segmentHash(_:_:)`` of token `i`.
+        var hashes: UnsafeMutablePointer<UInt64>
+        var count = 0
+        var tokenCapacity: Int
+        var partBytes: UnsafeMutablePointer<UInt8>
+        var partByteCount = 0
+        var partByteCapacity: Int
+        var partBounds: UnsafeMutablePointer<Int>
+        var partHashes: UnsafeMutablePointer<UInt64>
+        var partCount = 0
+        var partCapacity: Int
+
+        init(bytes: Int = 64, tokens: Int = 16) {
+            byteCapacity = bytes
+            tokenCapacity = tokens
+            partByteCapacity = 16
+            partCapacity = 4
+            self.bytes = .allocate(capacity: byteCapacity)
+            bounds = .allocate(capacity: tokenCapacity + 1)
+            hashes = .allocate(capacity: tokenCapacity)
+            partBytes = .allocate(capacity: partByteCapacity)
+            partBounds = .allocate(capacity: partCapacity + 1)
+            partHashes = .allocate(capacity: partCapacity)
+            bounds[0] = 0
+            partBounds[0] = 0
+        }
+
+        deinit {
+            bytes.deallocate(); bounds.deallocate(); hashes.deallocate()
+            partBytes.deallocate(); partBounds.deallocate(); partHashes.deallocate()
+        }
+
+        func copy() -> Storage {
+            let c = Storage(bytes: byteCapacity, tokens: tokenCapacity)
+            c.reserveParts(bytes: partByteCapacity, parts: partCapacity)
+            c.bytes.update(from: bytes, count: byteCount)
+            c.bounds.update(from: bounds, count: count + 1)
+            c.hashes.update(from: hashes, count: count)
+            c.partBytes.update(from: partBytes, count: partByteCount)
+            c.partBounds.update(from: partBounds, count: partCount + 1)
+            c.partHashes.update(from: partHashes, count: partCount)
+            c.byteCount = byteCount; c.count = count; c.partByteCount = partByteCount; c.partCount = partCount
+            return c
+        }
+
+        static func grow<T>(_ p: inout UnsafeMutablePointer<T>, used: Int, to capacity: Int) {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            q.moveInitialize(from: p, count: used)
+            p.deallocate()
+            p = q
+        }
+
+        func reserve(bytes needed: Int, tokens: Int) {
+            if needed > byteCapacity {
+                byteCapacity = max(needed, 2 * byteCapacity)
+                Storage.grow(&bytes, used: byteCount, to: byteCapacity)
+            }
+            if tokens > tokenCapacity {
+                tokenCapacity = max(tokens, 2 * tokenCapacity)
+                Storage.grow(&bounds, used: count + 1, to: tokenCapacity + 1)
+                Storage.grow(&hashes, used: count, to: tokenCapacity)
+            }
+        }
+
+        func reserveParts(bytes needed: Int, parts: Int) {
+            if needed > partByteCapacity {
+                partByteCapacity = max(needed, 2 * partByteCapacity)
+                Storage.grow(&partBytes, used: partByteCount, to: partByteCapacity)
+            }
+            if parts > partCapacity {
+                partCapacity = max(parts, 2 * partCapacity)
+                Storage.grow(&partBounds, used: partCount + 1, to: partCapacity + 1)
+                Storage.grow(&partHashes, used: partCount, to: partCapacity)
+            }
+        }
+    }
+
+    var storage = Storage()
 
     public init() {}
 
-    public var count: Int { ends.count }
+    public var count: Int { storage.count }
+    public var partCount: Int { storage.partCount }
+
+    /// Token bytes (normalised UTF-8), concatenated (a copy; hot paths use ``withBytes(_:)``).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount)) }
+    /// `ends[i]` is one past the last byte of token `i`.
+    public var ends: [Int] { Array(UnsafeBufferPointer(start: storage.bounds + 1, count: storage.count)) }
+    /// Parts of compound tokens (see ``TokenizerConfiguration/parts``), stored the same way.
+    public var partBytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.partBytes, count: storage.partByteCount)) }
+    public var partEnds: [Int] { Array(UnsafeBufferPointer(start: storage.partBounds + 1, count: storage.partCount)) }
 
     /// The byte range of token `i` within ``bytes``.
-    @inlinable
-    public func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
-
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        partBytes.removeAll(keepingCapacity: true)
-        partEnds.removeAll(keepingCapacity: true)
+    public func range(_ i: Int) -> Range<Int> {
+        precondition(i >= 0 && i < storage.count, "token index out of range")
+        return storage.bounds[i]..<storage.bounds[i + 1]
     }
 
     /// The byte range of part `i` within ``partBytes``.
-    @inlinable
-    public func partRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : partEnds[i - 1])..<partEnds[i] }
-
-    public var partStrings: [String] {
-        (0..<partEnds.count).map { String(decoding: partBytes[partRange($0)], as: UTF8.self) }
+    public func partRange(_ i: Int) -> Range<Int> {
+        precondition(i >= 0 && i < storage.partCount, "part index out of range")
+        return storage.partBounds[i]..<storage.partBounds[i + 1]
     }
 
-    public func string(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
+    /// Calls `body` with the token bytes, valid for the duration of the call.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount))
+    }
+
+    /// ``TermTable/segmentHash(_:_:)`` of token `i`, computed when it was stored.
+    func segmentHash(_ i: Int) -> UInt64 { storage.hashes[i] }
+    func partSegmentHash(_ i: Int) -> UInt64 { storage.partHashes[i] }
+
+    public mutating func removeAll() {
+        if isKnownUniquelyReferenced(&storage) {
+            storage.byteCount = 0; storage.count = 0; storage.partByteCount = 0; storage.partCount = 0
+        } else {
+            storage = Storage()
+        }
+    }
+
+    /// A writer appending to this list, with room reserved for the tokens of `inputBytes` more bytes
+    /// of text (it grows further if needed). ``TokenWriter/finish()`` stores what was written.
+    mutating func writer(inputBytes n: Int) -> TokenWriter {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.reserve(bytes: storage.byteCount + n + 16, tokens: storage.count + n / 2 + 2)
+        return TokenWriter(storage)
+    }
+
+    public var partStrings: [String] {
+        (0..<storage.partCount).map { String(decoding: UnsafeBufferPointer(start: storage.partBytes + storage.partBounds[$0], count: storage.partBounds[$0 + 1] - storage.partBounds[$0]), as: UTF8.self) }
+    }
+
+    public func string(_ i: Int) -> String {
+        let r = range(i)
+        return String(decoding: UnsafeBufferPointer(start: storage.bytes + r.lowerBound, count: r.count), as: UTF8.self)
+    }
     public var strings: [String] { (0..<count).map(string) }
+}
+
+/// Appends tokens to a ``TokenList``'s storage through raw pointers held in local variables, so
+/// that an appended byte is one store (no uniqueness or exclusivity checks). Room is checked per
+/// token or scalar, and the storage grows when needed. Counts go back to the storage in ``finish()``.
+struct TokenWriter {
+    private let storage: TokenList.Storage
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private var bounds: UnsafeMutablePointer<Int>
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var byteCapacity: Int
+    private(set) var byteCount: Int
+    private var count: Int
+    private var tokenCapacity: Int
+
+    init(_ storage: TokenList.Storage) {
+        self.storage = storage
+        bytes = storage.bytes
+        bounds = storage.bounds
+        hashes = storage.hashes
+        byteCapacity = storage.byteCapacity
+        byteCount = storage.byteCount
+        count = storage.count
+        tokenCapacity = storage.tokenCapacity
+    }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if byteCount + n > byteCapacity { grow(bytes: n, tokens: 0) }
+    }
+
+    private mutating func grow(bytes n: Int, tokens t: Int) {
+        finish()
+        storage.reserve(bytes: byteCount + n, tokens: count + t)
+        bytes = storage.bytes
+        bounds = storage.bounds
+        hashes = storage.hashes
+        byteCapacity = storage.byteCapacity
+        tokenCapacity = storage.tokenCapacity
+    }
+
+    /// Appends one byte; room for it must have been reserved.
+    @inline(__always)
+    mutating func append(_ b: UInt8) {
+        precondition(byteCount < byteCapacity)
+        bytes[byteCount] = b
+        byteCount += 1
+    }
+
+    /// Appends `n` bytes from `p`, lowercasing ASCII letters when `lowercase` is set.
+    @inline(__always)
+    mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int, lowercase: Bool) {
+        reserve(n)
+        let out = bytes + byteCount
+        if lowercase {
+            for k in 0..<n { let b = p[k]; out[k] = b &- 0x41 < 26 ? b | 0x20 : b }
+        } else {
+            out.update(from: p, count: n)
+        }
+        byteCount += n
+    }
+
+    @inline(__always)
+    func byte(_ i: Int) -> UInt8 { bytes[i] }
+
+    /// Where the next token starts: one past the last stored token.
+    @inline(__always)
+    var tokenStart: Int { bounds[count] }
+
+    /// Drops the bytes from `n` on (an abandoned token).
+    @inline(__always)
+    mutating func truncate(_ n: Int) { byteCount = n }
+
+    /// Ends the token made of the bytes since ``tokenStart``.
+    @inline(__always)
+    mutating func endToken() {
+        if count == tokenCapacity { grow(bytes: 0, tokens: 1) }
+        let start = bounds[count]
+        hashes[count] = TermTable.segmentHash(bytes + start, byteCount - start)
+        bounds[count + 1] = byteCount
+        count += 1
+    }
+
+    /// Records bytes `from..<to` of the current buffer as a part of a compound token.
+    mutating func appendPart(_ from: Int, _ to: Int) {
+        let n = to - from
+        storage.reserveParts(bytes: storage.partByteCount + n, parts: storage.partCount + 1)
+        let at = storage.partByteCount
+        (storage.partBytes + at).update(from: bytes + from, count: n)
+        storage.partHashes[storage.partCount] = TermTable.segmentHash(storage.partBytes + at, n)
+        storage.partByteCount = at + n
+        storage.partCount += 1
+        storage.partBounds[storage.partCount] = storage.partByteCount
+    }
+
+    /// Stores the counts in the list's storage.
+    func finish() {
+        storage.byteCount = byteCount
+        storage.count = count
+    }
 }
 
 /// A tokenizer over UTF-8 bytes (not `Character`s). Invalid UTF-8 is skipped byte by byte.
@@ -117,10 +334,12 @@ public struct Tokenizer: Sendable {
     /// Appends the tokens of `text` to `tokens`.
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout TokenList) {
         guard let base = text.baseAddress, text.count > 0 else { return }
+        var writer = tokens.writer(inputBytes: text.count)
         switch configuration.rule {
-        case .news: scanNews(base, text.count, &tokens)
-        case .scikitLearn: scanScikitLearn(base, text.count, &tokens)
+        case .news: scanNews(base, text.count, &writer)
+        case .scikitLearn: scanScikitLearn(base, text.count, &writer)
         }
+        writer.finish()
     }
 
     // MARK: - Character classes
@@ -153,46 +372,48 @@ public struct Tokenizer: Sendable {
         }
     }
 
-    /// Appends `scalar`, lowercased when configured, and returns nothing; ASCII stays on a fast path.
+    /// Appends `scalar` (whose `length` UTF-8 bytes are at `source`), lowercased when configured;
+    /// ASCII stays on a fast path.
     @inline(__always)
-    func appendNormalised(_ scalar: Unicode.Scalar, _ out: inout [UInt8]) {
+    func appendNormalised(_ scalar: Unicode.Scalar, _ source: UnsafePointer<UInt8>, _ length: Int,
+                          _ out: inout TokenWriter) {
         let v = scalar.value
         if v < 0x80 {
+            out.reserve(1)
             let b = UInt8(v)
             out.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
         } else if configuration.lowercase && scalar.properties.changesWhenLowercased {
-            out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            for b in scalar.properties.lowercaseMapping.utf8 { out.reserve(1); out.append(b) }
         } else {
-            UTF8Scalars.append(scalar, to: &out)
+            out.append(source, length, lowercase: false)
         }
     }
 
     @inline(__always)
-    func commit(_ tokens: inout TokenList, start: Int, scalars: Int, compound: Bool = false) {
-        if scalars >= configuration.minimumLength && tokens.bytes.count > start {
-            tokens.ends.append(tokens.bytes.count)
+    func commit(_ tokens: inout TokenWriter, start: Int, scalars: Int, compound: Bool = false) {
+        if scalars >= configuration.minimumLength && tokens.byteCount > start {
+            tokens.endToken()
             if compound && configuration.parts { appendParts(&tokens, start) }
         } else {
-            tokens.bytes.removeSubrange(start...)
+            tokens.truncate(start)
         }
     }
 
-    /// Splits the token that starts at `start` on ASCII punctuation other than the apostrophe and
-    /// records the pieces that are long enough as parts.
-    func appendParts(_ tokens: inout TokenList, _ start: Int) {
-        let end = tokens.bytes.count
+    /// Splits the token that ends the writer and starts at `start` on ASCII punctuation other than
+    /// the apostrophe, and records the pieces that are long enough as parts.
+    func appendParts(_ tokens: inout TokenWriter, _ start: Int) {
+        let end = tokens.byteCount
         var partStart = start
         var k = start
         func flush() {
             var scalars = 0
-            for b in tokens.bytes[partStart..<k] where b & 0xC0 != 0x80 { scalars += 1 }
+            for i in partStart..<k where tokens.byte(i) & 0xC0 != 0x80 { scalars += 1 }
             if scalars >= configuration.minimumLength && !(partStart == start && k == end) {
-                tokens.partBytes.append(contentsOf: tokens.bytes[partStart..<k])
-                tokens.partEnds.append(tokens.partBytes.count)
+                tokens.appendPart(partStart, k)
             }
         }
         while k < end {
-            let b = tokens.bytes[k]
+            let b = tokens.byte(k)
             let separator = b < 0x80 && b != 0x27 && !((b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A))
             if separator {
                 flush()
@@ -205,15 +426,15 @@ public struct Tokenizer: Sendable {
 
     // MARK: - scikit-learn rule
 
-    func scanScikitLearn(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenList) {
+    func scanScikitLearn(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenWriter) {
         var i = 0
         var start = -1, scalars = 0
         while i < n {
             let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
             let cls = s.map(Tokenizer.classify) ?? .other
             if cls == .letter || cls == .digit || cls == .underscore, let s {
-                if start < 0 { start = tokens.bytes.count; scalars = 0 }
-                appendNormalised(s, &tokens.bytes)
+                if start < 0 { start = tokens.byteCount; scalars = 0 }
+                appendNormalised(s, p + i, len, &tokens)
                 scalars += 1
             } else if start >= 0 {
                 commit(&tokens, start: start, scalars: scalars)
@@ -226,7 +447,7 @@ public struct Tokenizer: Sendable {
 
     // MARK: - news rule
 
-    func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenList) {
+    func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenWriter) {
         let mayHaveEmail = memchr(p, 0x40, n) != nil
         // End of the last local-part run known not to end in "@", so each byte is looked at once.
         var noEmailBefore = 0
@@ -242,11 +463,8 @@ public struct Tokenizer: Sendable {
             }
             if let end {
                 if configuration.links == .keep {
-                    let start = tokens.bytes.count
-                    for k in i..<end {
-                        let b = p[k]
-                        tokens.bytes.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
-                    }
+                    let start = tokens.byteCount
+                    tokens.append(p + i, end - i, lowercase: configuration.lowercase)
                     commit(&tokens, start: start, scalars: end - i, compound: true)
                 }
                 i = end
@@ -258,20 +476,15 @@ public struct Tokenizer: Sendable {
 
     /// Scans one word starting at `i` (a letter or digit), appends it if long enough, returns the end.
     @inline(__always)
-    func scanWord(_ p: UnsafePointer<UInt8>, _ i0: Int, _ n: Int, _ tokens: inout TokenList) -> Int {
-        let start = tokens.bytes.count
+    func scanWord(_ p: UnsafePointer<UInt8>, _ i0: Int, _ n: Int, _ tokens: inout TokenWriter) -> Int {
+        let start = tokens.byteCount
         // Fast path: ASCII letters and digits ended by ASCII that cannot join (not ' - . ,).
         var j = i0
         while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { j += 1 }
         if j == n || (p[j] < 0x80 && p[j] != 0x27 && p[j] != 0x2D && p[j] != 0x2E && p[j] != 0x2C) {
             if j - i0 >= configuration.minimumLength {
-                tokens.bytes.append(contentsOf: UnsafeBufferPointer(start: p + i0, count: j - i0))
-                if configuration.lowercase {
-                    tokens.bytes.withUnsafeMutableBufferPointer { b in
-                        for k in start..<b.count where b[k] &- 0x41 < 26 { b[k] |= 0x20 }
-                    }
-                }
-                tokens.ends.append(tokens.bytes.count)
+                tokens.append(p + i0, j - i0, lowercase: configuration.lowercase)
+                tokens.endToken()
             }
             return j
         }
@@ -285,13 +498,7 @@ public struct Tokenizer: Sendable {
             var j = i
             while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { j += 1 }
             if j > i {
-                let from = tokens.bytes.count
-                tokens.bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
-                if configuration.lowercase {
-                    tokens.bytes.withUnsafeMutableBufferPointer { b in
-                        for k in from..<b.count where b[k] >= 0x41 && b[k] <= 0x5A { b[k] |= 0x20 }
-                    }
-                }
+                tokens.append(p + i, j - i, lowercase: configuration.lowercase)
                 scalars += j - i
                 segmentLength += j - i
                 last = p[j - 1] <= 0x39 ? .digit : .letter
@@ -302,7 +509,7 @@ public struct Tokenizer: Sendable {
             guard let s else { break }
             let cls = Tokenizer.classify(s)
             if cls == .letter || cls == .digit || (cls == .mark && scalars > 0) {
-                appendNormalised(s, &tokens.bytes)
+                appendNormalised(s, p + i, len, &tokens)
                 scalars += 1
                 if cls != .mark { segmentLength += 1; last = cls }
                 i += len
@@ -334,14 +541,15 @@ public struct Tokenizer: Sendable {
             }
             if joiner == 0 { break }
             joined = joined || joiner != 0x27
-            tokens.bytes.append(joiner)
+            tokens.reserve(1)
+            tokens.append(joiner)
             segmentLength = 0
             i += len
         }
         // Drop a possessive 's (after an apostrophe join).
-        let b = tokens.bytes.count
-        if b - start >= 3 && tokens.bytes[b - 2] == 0x27 && tokens.bytes[b - 1] == 0x73 {
-            tokens.bytes.removeLast(2)
+        let b = tokens.byteCount
+        if b - start >= 3 && tokens.byte(b - 2) == 0x27 && tokens.byte(b - 1) == 0x73 {
+            tokens.truncate(b - 2)
             scalars -= 1
         }
         commit(&tokens, start: start, scalars: scalars, compound: joined)
