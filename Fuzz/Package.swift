@@ -13,7 +13,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .target(name: "CKernels", path: "Sources/CKernels"),
-        .target(name: "Copydesk", dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk"),
+        .target(name: "Copydesk", dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk",
+                // For the `article-json` target, which checks an internal reader against JSONDecoder.
+                swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         .executableTarget(name: "CopydeskFuzz", dependencies: ["Copydesk"], path: "Sources/CopydeskFuzz"),
     ]
 )

@@ -3,7 +3,7 @@
 // SwiftPM links its own `main`, which hides libFuzzer's, so this program starts libFuzzer's driver
 // itself with the chosen target's callback. Every target must return for any input: a crash,
 // a sanitizer report or a time-out is a finding.
-import Copydesk
+@testable import Copydesk
 import Foundation
 
 @_silgen_name("LLVMFuzzerRunDriver")
@@ -43,6 +43,14 @@ let targets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "jsonl": { bytes in
         guard let reader = try? JSONLinesReader(path: file(bytes, "input.jsonl"), maxLineBytes: 4096) else { return }
         while let record = try? reader.nextRecord() { _ = record }
+    },
+    // The direct reader of flat corpus lines either passes or makes exactly JSONDecoder's article.
+    "article-json": { bytes in
+        guard let direct = ArticleJSON.decode(bytes) else { return }
+        let decoded = try? JSONDecoder().decode(Article.self, from: Data(buffer: bytes))
+        if direct != decoded {
+            fatalError("ArticleJSON disagrees with JSONDecoder: \(direct) vs \(String(describing: decoded))")
+        }
     },
     "csv": { bytes in
         _ = try? CorpusReader.read(file(bytes, "input.csv"), format: .csv, requireLabels: true, skipInvalid: true)

@@ -178,7 +178,9 @@ public final class JSONLinesReader {
         if bytes.last == 0x0D { bytes = bytes.dropLast() }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
         do {
-            var article = try decoder.decode(Article.self, from: Data(bytes))
+            // The common flat line directly; anything else (and every error) through JSONDecoder.
+            var article = try bytes.withUnsafeBufferPointer(ArticleJSON.decode)
+                ?? decoder.decode(Article.self, from: Data(bytes))
             if article.id.isEmpty { article.id = "\(file):\(line)" }
             return .article(article)
         } catch let error as DecodingError {

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Copydesk
+
+/// The direct reader of flat corpus lines makes exactly JSONDecoder's article, or leaves the line
+/// to JSONDecoder.
+@Suite struct ArticleJSONTests {
+    static func viaDecoder(_ line: String) -> Article? {
+        try? JSONDecoder().decode(Article.self, from: Data(line.utf8))
+    }
+
+    static func direct(_ bytes: [UInt8]) -> Article? {
+        bytes.withUnsafeBufferPointer(ArticleJSON.decode)
+    }
+
+    static let taken: [String] = [
+        #"{"id": "a1", "label": "sport", "title": "Win", "text": "It was won.", "summary": "Won."}"#,
+        #"{"text":"plain"}"#,
+        #"  {  "text" : "spaced" , "id" : 42 }  "#,
+        #"{"id": -7, "text": "negative id"}"#,
+        #"{"id": 0, "text": "zero id"}"#,
+        #"{"id": "", "text": "empty id"}"#,
+        #"{"label": null, "title": null, "summary": null, "text": "nulls"}"#,
+        #"{"text": "escapes \" \\ \/ \b \f \n \r \t end"}"#,
+        #"{"text": "unicode \u00e9\u4e2d\ud83d\ude00 and \u0000 nul"}"#,
+        #"{"text": "raw UTF-8 é 中 😀", "extra": "ignored", "n": -1.5e+3, "t": true, "f": false, "z": null}"#,
+        #"{"text": "keys outside ASCII", "ключ": "значение"}"#,
+        #"{"n": 0, "m": 12.25, "e": 1E9, "text": "numbers before"}"#,
+        "{\"text\": \"tab\tinside is raw control? no: this line has a real tab\"}".replacingOccurrences(of: "\t", with: "\\t"),
+    ]
+
+    @Test(arguments: taken)
+    func flatLinesMatchJSONDecoder(line: String) throws {
+        let expected = try #require(Self.viaDecoder(line), "JSONDecoder refuses the fixture: \(line)")
+        let got = try #require(Self.direct(Array(line.utf8)), "the direct reader passed on \(line)")
+        #expect(got == expected)
+    }
+
+    static let leftToDecoder: [String] = [
+        #"{"id": 1.0, "text": "float id"}"#,
+        #"{"id": 1e3, "text": "exponent id"}"#,
+        #"{"id": -0, "text": "minus zero"}"#,
+        #"{"id": 012, "text": "leading zero"}"#,
+        #"{"id": 1234567890123456789, "text": "19 digits"}"#,
+        #"{"id": true, "text": "bool id"}"#,
+        #"{"id": null, "text": "null id"}"#,
+        #"{"text": "nested", "meta": {"a": 1}}"#,
+        #"{"text": "array", "tags": ["a"]}"#,
+        #"{"te\u0078t": "escaped key"}"#,
+        #"{"text": "twice", "text": "again"}"#,
+        #"{"text": "lone \ud83d surrogate"}"#,
+        #"{"text": "lone low \ude00"}"#,
+        #"{"text": "bad escape \x"}"#,
+        #"{"text": null}"#,
+        #"{"text": 5}"#,
+        #"{"label": 5, "text": "label number"}"#,
+        #"{"id": "x"}"#,
+        #"{}"#,
+        #"{"text": "trailing comma",}"#,
+        #"{"text": "unterminated}"#,
+        #"{"text": "after"} x"#,
+        #"["text"]"#,
+        #"{"n": 01, "text": "bad number"}"#,
+        #"{"n": 1., "text": "bad number"}"#,
+        #"{"n": tru, "text": "bad literal"}"#,
+    ]
+
+    @Test(arguments: leftToDecoder)
+    func otherLinesAreLeftToJSONDecoder(line: String) {
+        #expect(Self.direct(Array(line.utf8)) == nil, "\(line)")
+    }
+
+    @Test func rawControlCharactersAndInvalidUTF8AreLeftToJSONDecoder() {
+        let tab = Array(#"{"text": "a"#.utf8) + [0x09] + Array(#"b"}"#.utf8)
+        let invalid = Array(#"{"text": "a"#.utf8) + [0xFF] + Array(#"b"}"#.utf8)
+        let surrogateBytes = Array(#"{"text": "a"#.utf8) + [0xED, 0xA0, 0x80] + Array(#"b"}"#.utf8)
+        for bytes in [tab, invalid, surrogateBytes] { #expect(Self.direct(bytes) == nil) }
+    }
+
+    /// Every line of the research corpora: the direct reader takes it and agrees with JSONDecoder.
+    @Test(.enabled(if: TestPaths.hasSharedCorpora, "../shared/corpora not found beside the checkout; skipped"),
+          arguments: ["bbc/train.jsonl", "bbc/test.jsonl", "20news/test.jsonl"])
+    func corpusLinesMatchJSONDecoder(file: String) throws {
+        let data = try Data(contentsOf: TestPaths.sharedCorpora.appendingPathComponent(file))
+        var checked = 0
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            let expected = try JSONDecoder().decode(Article.self, from: Data(line))
+            let got = Self.direct(Array(line))
+            #expect(got == expected, "\(file) line \(checked + 1)")
+            checked += 1
+        }
+        #expect(checked > 400)
+    }
+}
