@@ -2,11 +2,12 @@
 /// or a small integer, whose `label`, `title`, `text` and `summary` are strings (or null, except
 /// `text`), and whose other keys hold strings, numbers, `true`, `false` or `null`.
 ///
-/// It makes the same ``Article`` as `JSONDecoder` for such lines, about five times faster, and
+/// It makes the same ``Article`` as `JSONDecoder` for such lines, 3.3–3.6 times faster (20 Newsgroups
+/// test and train files, release build: 20 vs 67 ms and 33 vs 120 ms), and
 /// returns nil for anything else — nested values, escaped keys, a repeated field, a lone surrogate,
 /// invalid UTF-8, any syntax error — so that `JSONDecoder` decides those lines and reports their
 /// errors in its own words. (Checked line by line against `JSONDecoder` on both corpora, on crafted
-/// lines, and by the `jsonl` fuzz target.)
+/// lines, and by the `article-json` fuzz target.)
 enum ArticleJSON {
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Article? {
         guard let base = line.baseAddress else { return nil }
@@ -130,37 +131,28 @@ enum ArticleJSON {
             return true
         }
 
-        /// A string value; nil for a malformed one, invalid UTF-8 or a lone surrogate.
+        /// A string value; nil for a malformed one, invalid UTF-8 or a lone surrogate. Runs between
+        /// escapes are copied whole.
         mutating func string() -> String? {
             guard take(0x22) else { return nil }
-            let start = i
-            while i < n {
-                let b = p[i]
-                if b == 0x22 {
-                    let s = String(validating: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+            var escaped = false
+            var run = i
+            while true {
+                while i < n, p[i] != 0x22, p[i] != 0x5C, p[i] >= 0x20 { i += 1 }
+                guard i < n, p[i] >= 0x20 else { return nil }
+                if p[i] == 0x22 {
+                    let end = i
                     i += 1
-                    return s
-                }
-                if b == 0x5C { break }
-                guard b >= 0x20 else { return nil }
-                i += 1
-            }
-            guard i < n else { return nil }
-            // Escapes: unescape into the scratch buffer from here.
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
-            while i < n {
-                let b = p[i]
-                if b == 0x22 {
-                    i += 1
+                    if !escaped { return String(validating: UnsafeBufferPointer(start: p + run, count: end - run), as: UTF8.self) }
+                    scratch.append(contentsOf: UnsafeBufferPointer(start: p + run, count: end - run))
                     return String(validating: scratch, as: UTF8.self)
                 }
-                guard b >= 0x20 else { return nil }
-                if b != 0x5C {
-                    scratch.append(b)
-                    i += 1
-                    continue
+                // A backslash: keep the run before it, then the escaped character.
+                if !escaped {
+                    escaped = true
+                    scratch.removeAll(keepingCapacity: true)
                 }
+                scratch.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
                 guard i + 1 < n else { return nil }
                 let e = p[i + 1]
                 i += 2
@@ -185,8 +177,8 @@ enum ArticleJSON {
                 default:
                     return nil
                 }
+                run = i
             }
-            return nil
         }
 
         mutating func hex4() -> UInt32? {
