@@ -21,12 +21,16 @@ public struct TFIDFVectorizer: Sendable {
     public let vocabulary: TermTable
     public let idf: [Double]
     let stopWordTable: TermTable?
+    /// Counters kept between single-text calls (their buffers are sized and in cache).
+    let counters: CounterPool
 
     init(configuration: TFIDFConfiguration, vocabulary: TermTable, idf: [Double]) {
         self.configuration = configuration
         self.vocabulary = vocabulary
         self.idf = idf
-        stopWordTable = TFIDFVectorizer.stopWordTable(configuration)
+        let stopWords = TFIDFVectorizer.stopWordTable(configuration)
+        stopWordTable = stopWords
+        counters = CounterPool { TermCounter(configuration: configuration, stopWords: stopWords) }
     }
 
     public var featureCount: Int { vocabulary.count }
@@ -224,17 +228,22 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
     public func transform(_ text: String) -> SparseVector {
-        transform(text, using: TermCounter(configuration: configuration, stopWords: stopWordTable))
+        counters.with { transform(text, using: $0) }
     }
 
-    func transform(_ text: String, using counter: TermCounter) -> SparseVector {
+    /// The vector of `text`, counted with `counter`; `found` is called with each known term's
+    /// column as it is looked up (a caller can start fetching what it will need for that column).
+    func transform(_ text: String, using counter: TermCounter, found: (Int) -> Void = { _ in }) -> SparseVector {
         var copy = text
         return idf.withUnsafeBufferPointer { idf in
             copy.withUTF8 { bytes in
                 let (columns, counts) = counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: {
                     let id = vocabulary.id(of: $0)
-                    // Its idf is needed once the counts are in: start fetching it now.
-                    if let id { copydesk_prefetch(idf.baseAddress! + id) }
+                    if let id {
+                        // Its idf is needed once the counts are in: start fetching it now.
+                        copydesk_prefetch(idf.baseAddress! + id)
+                        found(id)
+                    }
                     return id
                 })
                 return weighted(columns: columns, counts: counts)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns one text into term ids with counts: tokenize, drop stop words, form n-grams, look up.
 ///
 /// Each kept token is hashed once (by the tokenizer, as it is stored); an n-gram's hash is combined
@@ -17,6 +19,7 @@ final class TermCounter {
     private var ids = ScratchBuffer<Int32>()
     private var sorted = ScratchBuffer<Int32>()
     private var counts = ScratchBuffer<Int32>()
+    private var histograms = ScratchBuffer<Int>(capacity: 4 * 256)
     /// Where the values of ``TermTable/warm(_:)`` go, so that its loads are not optimised away.
     private(set) var warmSink: UInt64 = 0
 
@@ -24,6 +27,12 @@ final class TermCounter {
         tokenizer = Tokenizer(configuration.tokenizer)
         ngrams = configuration.ngrams
         self.stopWords = stopWords
+    }
+
+    /// Bytes held by the counter's buffers.
+    var retainedBytes: Int {
+        tokens.retainedBytes + 8 * (starts.capacity + ends.capacity + hashes.capacity + keyHashes.capacity)
+            + 4 * (ids.capacity + sorted.capacity + counts.capacity)
     }
 
     /// The distinct terms of `text` that `lookup` knows (it returns nil for an unknown term), in
@@ -106,7 +115,8 @@ final class TermCounter {
 
         // Sort the ids and count the runs.
         sorted.reserve(foundCount)
-        TermCounter.sort(UnsafeMutableBufferPointer(start: found, count: foundCount), scratch: sorted.base)
+        TermCounter.sort(UnsafeMutableBufferPointer(start: found, count: foundCount), scratch: sorted.base,
+                         histograms: histograms.base)
         counts.reserve(foundCount)
         let c = counts.base
         var distinct = 0
@@ -137,9 +147,10 @@ final class TermCounter {
     }
 
     /// Sorts non-negative ids: least-significant-digit radix sort, 8 bits per pass, skipping
-    /// passes above the largest id; `scratch` has room for `a.count` values. Short inputs use
-    /// insertion sort.
-    static func sort(_ a: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutablePointer<Int32>) {
+    /// the passes of bytes that all ids share (those above the largest id); `scratch` has room for
+    /// `a.count` values, `histograms` for 4 × 256. Short inputs use insertion sort.
+    static func sort(_ a: UnsafeMutableBufferPointer<Int32>, scratch: UnsafeMutablePointer<Int32>,
+                     histograms c: UnsafeMutablePointer<Int>) {
         let n = a.count
         guard n > 64 else {
             for i in 1..<max(n, 1) {
@@ -152,22 +163,31 @@ final class TermCounter {
         }
         var largest: Int32 = 0
         for v in a where v > largest { largest = v }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+        let passes = largest < 1 << 8 ? 1 : largest < 1 << 16 ? 2 : largest < 1 << 24 ? 3 : 4
+        // The histograms of the bytes in use, in one pass over the ids.
+        do {
+            c.update(repeating: 0, count: 256 * passes)
+            for k in 0..<n {
+                let v = UInt32(bitPattern: a[k])
+                c[Int(v & 255)] += 1
+                if passes > 1 { c[256 + Int((v >> 8) & 255)] += 1 }
+                if passes > 2 { c[512 + Int((v >> 16) & 255)] += 1 }
+                if passes > 3 { c[768 + Int(v >> 24)] += 1 }
+            }
             var src = a.baseAddress!, dst = scratch
-            var shift: Int32 = 0
-            while shift == 0 || (shift < 32 && (largest >> shift) > 0) {
-                counts.update(repeating: 0)
-                for k in 0..<n { counts[Int((src[k] >> shift) & 255)] += 1 }
+            for pass in 0..<passes {
+                let h = c + 256 * pass
+                let shift = UInt32(8 * pass)
+                if h[Int((UInt32(bitPattern: src[0]) >> shift) & 255)] == n { continue }
                 var total = 0
-                for b in 0..<256 { let c = counts[b]; counts[b] = total; total += c }
+                for b in 0..<256 { let x = h[b]; h[b] = total; total += x }
                 for k in 0..<n {
                     let v = src[k]
-                    let b = Int((v >> shift) & 255)
-                    dst[counts[b]] = v
-                    counts[b] += 1
+                    let b = Int((UInt32(bitPattern: v) >> shift) & 255)
+                    dst[h[b]] = v
+                    h[b] += 1
                 }
                 swap(&src, &dst)
-                shift += 8
             }
             if src != a.baseAddress! { a.baseAddress!.update(from: src, count: n) }
         }
@@ -176,8 +196,9 @@ final class TermCounter {
     /// ``sort(_:scratch:)`` on an array (for tests).
     static func sort(_ a: inout [Int32]) {
         let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
-        defer { scratch.deallocate() }
-        a.withUnsafeMutableBufferPointer { sort($0, scratch: scratch) }
+        let histograms = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
+        defer { scratch.deallocate(); histograms.deallocate() }
+        a.withUnsafeMutableBufferPointer { sort($0, scratch: scratch, histograms: histograms) }
     }
 }
 
@@ -186,8 +207,8 @@ struct ScratchBuffer<T>: ~Copyable {
     private(set) var base: UnsafeMutablePointer<T>
     private(set) var capacity: Int
 
-    init() {
-        capacity = 16
+    init(capacity: Int = 16) {
+        self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
 
@@ -200,5 +221,32 @@ struct ScratchBuffer<T>: ~Copyable {
             capacity = max(n, 2 * capacity)
             base = .allocate(capacity: capacity)
         }
+    }
+}
+
+/// Term counters lent to single-text calls on any thread: a call takes one (or makes one when all
+/// are in use) and gives it back, so that its buffers are reused instead of allocated and grown for
+/// each text. Keeps at most ``limit`` counters, and none whose buffers grew past ``largest`` bytes.
+final class CounterPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [TermCounter] = []
+    private let make: @Sendable () -> TermCounter
+    static let limit = 8
+    static let largest = 4 << 20
+
+    init(_ make: @escaping @Sendable () -> TermCounter) { self.make = make }
+
+    func with<R>(_ body: (TermCounter) -> R) -> R {
+        lock.lock()
+        let counter = idle.popLast()
+        lock.unlock()
+        let c = counter ?? make()
+        let result = body(c)
+        if c.retainedBytes <= CounterPool.largest {
+            lock.lock()
+            if idle.count < CounterPool.limit { idle.append(c) }
+            lock.unlock()
+        }
+        return result
     }
 }

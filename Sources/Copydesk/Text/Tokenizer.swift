@@ -181,6 +181,11 @@ public struct TokenList: @unchecked Sendable {
         try body(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount))
     }
 
+    /// Bytes held by the storage.
+    var retainedBytes: Int {
+        storage.byteCapacity + 16 * storage.tokenCapacity + storage.partByteCapacity + 16 * storage.partCapacity
+    }
+
     /// ``TermTable/segmentHash(_:_:)`` of token `i`, computed when it was stored.
     func segmentHash(_ i: Int) -> UInt64 { storage.hashes[i] }
     func partSegmentHash(_ i: Int) -> UInt64 { storage.partHashes[i] }
@@ -224,6 +229,13 @@ struct TokenWriter {
     private(set) var byteCount: Int
     private var count: Int
     private var tokenCapacity: Int
+    private var partBytes: UnsafeMutablePointer<UInt8>
+    private var partBounds: UnsafeMutablePointer<Int>
+    private var partHashes: UnsafeMutablePointer<UInt64>
+    private var partByteCount: Int
+    private var partByteCapacity: Int
+    private var partCount: Int
+    private var partCapacity: Int
 
     init(_ storage: TokenList.Storage) {
         self.storage = storage
@@ -234,6 +246,13 @@ struct TokenWriter {
         byteCount = storage.byteCount
         count = storage.count
         tokenCapacity = storage.tokenCapacity
+        partBytes = storage.partBytes
+        partBounds = storage.partBounds
+        partHashes = storage.partHashes
+        partByteCount = storage.partByteCount
+        partByteCapacity = storage.partByteCapacity
+        partCount = storage.partCount
+        partCapacity = storage.partCapacity
     }
 
     /// Makes room for `n` more bytes.
@@ -250,6 +269,16 @@ struct TokenWriter {
         hashes = storage.hashes
         byteCapacity = storage.byteCapacity
         tokenCapacity = storage.tokenCapacity
+    }
+
+    private mutating func growParts(bytes n: Int) {
+        finish()
+        storage.reserveParts(bytes: partByteCount + n, parts: partCount + 1)
+        partBytes = storage.partBytes
+        partBounds = storage.partBounds
+        partHashes = storage.partHashes
+        partByteCapacity = storage.partByteCapacity
+        partCapacity = storage.partCapacity
     }
 
     /// Appends one byte; room for it must have been reserved.
@@ -273,18 +302,21 @@ struct TokenWriter {
         byteCount += n
     }
 
+    /// Keeps `n` bytes written past the end (into room reserved for them) as appended.
+    @inline(__always)
+    mutating func advance(_ n: Int) {
+        precondition(byteCount + n <= byteCapacity)
+        byteCount += n
+    }
+
     @inline(__always)
     func byte(_ i: Int) -> UInt8 { bytes[i] }
-
-    /// Where the next token starts: one past the last stored token.
-    @inline(__always)
-    var tokenStart: Int { bounds[count] }
 
     /// Drops the bytes from `n` on (an abandoned token).
     @inline(__always)
     mutating func truncate(_ n: Int) { byteCount = n }
 
-    /// Ends the token made of the bytes since ``tokenStart``.
+    /// Ends the token made of the bytes since the end of the previous one.
     @inline(__always)
     mutating func endToken() {
         if count == tokenCapacity { grow(bytes: 0, tokens: 1) }
@@ -297,19 +329,21 @@ struct TokenWriter {
     /// Records bytes `from..<to` of the current buffer as a part of a compound token.
     mutating func appendPart(_ from: Int, _ to: Int) {
         let n = to - from
-        storage.reserveParts(bytes: storage.partByteCount + n, parts: storage.partCount + 1)
-        let at = storage.partByteCount
-        (storage.partBytes + at).update(from: bytes + from, count: n)
-        storage.partHashes[storage.partCount] = TermTable.segmentHash(storage.partBytes + at, n)
-        storage.partByteCount = at + n
-        storage.partCount += 1
-        storage.partBounds[storage.partCount] = storage.partByteCount
+        if partByteCount + n > partByteCapacity || partCount == partCapacity { growParts(bytes: n) }
+        let at = partBytes + partByteCount
+        at.update(from: bytes + from, count: n)
+        partHashes[partCount] = TermTable.segmentHash(at, n)
+        partByteCount += n
+        partCount += 1
+        partBounds[partCount] = partByteCount
     }
 
     /// Stores the counts in the list's storage.
     func finish() {
         storage.byteCount = byteCount
         storage.count = count
+        storage.partByteCount = partByteCount
+        storage.partCount = partCount
     }
 }
 
@@ -478,12 +512,24 @@ public struct Tokenizer: Sendable {
     @inline(__always)
     func scanWord(_ p: UnsafePointer<UInt8>, _ i0: Int, _ n: Int, _ tokens: inout TokenWriter) -> Int {
         let start = tokens.byteCount
-        // Fast path: ASCII letters and digits ended by ASCII that cannot join (not ' - . ,).
+        // Fast path: ASCII letters and digits ended by ASCII that cannot join (not ' - . ,), copied
+        // (lowercased) as they are scanned; kept only if the word does end that way.
+        tokens.reserve(n - i0)
+        let out = tokens.bytes + start
         var j = i0
-        while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { j += 1 }
+        if configuration.lowercase {
+            while j < n {
+                let b = p[j]
+                guard Tokenizer.isASCIIAlphanumeric(b) else { break }
+                out[j - i0] = b &- 0x41 < 26 ? b | 0x20 : b
+                j += 1
+            }
+        } else {
+            while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { out[j - i0] = p[j]; j += 1 }
+        }
         if j == n || (p[j] < 0x80 && p[j] != 0x27 && p[j] != 0x2D && p[j] != 0x2E && p[j] != 0x2C) {
             if j - i0 >= configuration.minimumLength {
-                tokens.append(p + i0, j - i0, lowercase: configuration.lowercase)
+                tokens.advance(j - i0)
                 tokens.endToken()
             }
             return j
@@ -558,7 +604,7 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+        b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26
     }
 
     /// If a link (`http://`, `https://`, `www.`) starts at `i`, the index one past its end.

@@ -88,4 +88,24 @@ import Testing
         }
         #expect(throws: Never.self) { try TFIDFConfiguration().validate() }
     }
+
+    /// Single-text calls share pooled counters: from many threads at once, after a text that grew
+    /// the buffers, the vectors are those of a fresh counter.
+    @Test func pooledCountersGiveTheSameVectors() throws {
+        let docs = (0..<40).map { i in
+            "Story \(i): the council met on Monday about the state-of-the-art U.S. bridge, cost $\(i),200; "
+                + String(repeating: "word\(i % 7) ", count: i * 3)
+        }
+        let (vectorizer, _) = try TFIDFVectorizer.fit(docs, configuration: .init(ngrams: 1...2, minDF: .count(1)))
+        let expected = docs.map { vectorizer.transform($0, using: TermCounter(configuration: vectorizer.configuration,
+                                                                                stopWords: vectorizer.stopWordTable)) }
+        _ = vectorizer.transform(String(repeating: "long text grows every buffer ", count: 20_000))
+        let results = PartResults<[SparseVector]>(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            results.set(t, (0..<docs.count).map { vectorizer.transform(docs[($0 + 5 * t) % docs.count]) })
+        }
+        for (t, vectors) in results.values.enumerated() {
+            for (i, v) in vectors.enumerated() { #expect(v == expected[(i + 5 * t) % docs.count], "thread \(t), text \(i)") }
+        }
+    }
 }
