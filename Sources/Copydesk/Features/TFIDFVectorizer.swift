@@ -237,7 +237,7 @@ public struct TFIDFVectorizer: Sendable {
         var copy = text
         return idf.withUnsafeBufferPointer { idf in
             copy.withUTF8 { bytes in
-                let (columns, counts) = counter.count(bytes, warm: { vocabulary.warm($0) }, lookup: {
+                let (columns, counts) = counter.count(bytes, warm: { vocabulary.warm($0, scratch: $1) }, lookup: {
                     let id = vocabulary.id(of: $0)
                     if let id {
                         // Its idf is needed once the counts are in: start fetching it now.

@@ -20,8 +20,7 @@ final class TermCounter {
     private var sorted = ScratchBuffer<Int32>()
     private var counts = ScratchBuffer<Int32>()
     private var histograms = ScratchBuffer<Int>(capacity: 4 * 256)
-    /// Where the values of ``TermTable/warm(_:)`` go, so that its loads are not optimised away.
-    private(set) var warmSink: UInt64 = 0
+    private var warmScratch = ScratchBuffer<Int>()
 
     init(configuration: TFIDFConfiguration, stopWords: TermTable?) {
         tokenizer = Tokenizer(configuration.tokenizer)
@@ -31,16 +30,17 @@ final class TermCounter {
 
     /// Bytes held by the counter's buffers.
     var retainedBytes: Int {
-        tokens.retainedBytes + 8 * (starts.capacity + ends.capacity + hashes.capacity + keyHashes.capacity)
+        tokens.retainedBytes + 8 * (starts.capacity + ends.capacity + hashes.capacity + keyHashes.capacity
+                                    + warmScratch.capacity)
             + 4 * (ids.capacity + sorted.capacity + counts.capacity)
     }
 
     /// The distinct terms of `text` that `lookup` knows (it returns nil for an unknown term), in
     /// increasing id order, and how often each occurs. `warm` is first called with the hashes of all
-    /// the text's n-grams. The buffers are the counter's own, valid until its next call.
+    /// the text's n-grams and a scratch buffer of as many values. The buffers are the counter's own, valid until its next call.
     func count(
         _ text: UnsafeBufferPointer<UInt8>,
-        warm: (UnsafeBufferPointer<UInt64>) -> UInt64 = { _ in 0 },
+        warm: (UnsafeBufferPointer<UInt64>, UnsafeMutablePointer<Int>) -> Void = { _, _ in },
         lookup: (TermKey) -> Int?
     ) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
         tokens.removeAll()
@@ -85,7 +85,8 @@ final class TermCounter {
                 keys += 1
             }
         }
-        warmSink ^= warm(UnsafeBufferPointer(start: kh, count: keys))
+        warmScratch.reserve(keys)
+        warm(UnsafeBufferPointer(start: kh, count: keys), warmScratch.base)
         let found = ids.base
         var foundCount = 0
         var next = 0

@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,8 +26,13 @@ public struct TermTable: Sendable {
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = TermTable.emptySlots(size)
         mask = size - 1
+    }
+
+    /// `size` empty slots; a large table gets huge pages (it is read at random).
+    private static func emptySlots(_ size: Int) -> [UInt64] {
+        HugePages.array(count: size) { $0.initialize(repeating: 0) }
     }
 
     @inline(__always)
@@ -153,32 +160,34 @@ public struct TermTable: Sendable {
         }
     }
 
-    /// Loads the slots of `hashes`, then the bytes of the terms whose fingerprints match, so that
-    /// lookups of those keys that follow find them in cache. The loads of different keys are
-    /// independent, so the processor overlaps their cache misses; a lookup alone waits for up to
-    /// three misses in a row (slot, end offset, bytes). Returns a value only to keep the loads.
-    func warm(_ hashes: UnsafeBufferPointer<UInt64>) -> UInt64 {
-        var sink: UInt64 = 0
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: hashes.count) { starts in
-            slots.withUnsafeBufferPointer { table in
-                ends.withUnsafeBufferPointer { e in
-                    arena.withUnsafeBufferPointer { a in
-                        for h in hashes { sink ^= table[Int(truncatingIfNeeded: h) & mask] }
-                        // The ids whose fingerprints match, and their start offsets.
-                        var found = 0
-                        for h in hashes {
-                            let entry = table[Int(truncatingIfNeeded: h) & mask]
-                            guard entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
-                            let id = Int(entry & 0xFFFF_FFFF) - 1
-                            starts[found] = id == 0 ? 0 : e[id - 1]
-                            found += 1
-                        }
-                        for f in 0..<found where starts[f] < a.count { sink &+= UInt64(a[starts[f]]) }
+    /// Starts fetching what lookups of the keys with these `hashes` will read: their slots, then
+    /// for the slots already in whose fingerprints match, the terms' end offsets, then their bytes.
+    /// Prefetches do not wait for their data, so the cache misses of all the keys overlap; a lookup
+    /// alone waits for up to three misses in a row (slot, end offset, bytes). `scratch` has room for
+    /// `hashes.count` values. Changes nothing but the cache.
+    func warm(_ hashes: UnsafeBufferPointer<UInt64>, scratch: UnsafeMutablePointer<Int>) {
+        slots.withUnsafeBufferPointer { table in
+            ends.withUnsafeBufferPointer { e in
+                arena.withUnsafeBufferPointer { a in
+                    guard let t = table.baseAddress, let endBase = e.baseAddress, let arenaBase = a.baseAddress else { return }
+                    for h in hashes { copydesk_prefetch(t + (Int(truncatingIfNeeded: h) & mask)) }
+                    // The ids whose fingerprints match at their home slot.
+                    var found = 0
+                    for h in hashes {
+                        let entry = t[Int(truncatingIfNeeded: h) & mask]
+                        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
+                        let id = Int(entry & 0xFFFF_FFFF) - 1
+                        scratch[found] = id
+                        found += 1
+                        copydesk_prefetch(endBase + max(id - 1, 0))
+                    }
+                    for f in 0..<found {
+                        let id = scratch[f]
+                        copydesk_prefetch(arenaBase + (id == 0 ? 0 : endBase[id - 1]))
                     }
                 }
             }
         }
-        return sink
     }
 
     /// The id of the n-gram `key`, or nil; compares its segments in place.
@@ -259,7 +268,7 @@ public struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [UInt64](repeating: 0, count: size)
+        slots = TermTable.emptySlots(size)
         mask = size - 1
         for id in 0..<hashes.count {
             var s = Int(truncatingIfNeeded: hashes[id]) & mask

@@ -125,9 +125,9 @@ public enum ModelFile {
                 weights.value = Result {
                     try checkChecksum(bytes, path: path)
                     var reader = ByteReader(bytes: bytes, path: path, offset: idfStart + 8 * v)
-                    let coefficients = try reader.doubles(v * k)
+                    let (coefficients, finite) = try reader.finiteDoubles(v * k)
                     let intercepts = try reader.doubles(k)
-                    guard coefficients.allSatisfy(\.isFinite), intercepts.allSatisfy(\.isFinite) else {
+                    guard finite, intercepts.allSatisfy(\.isFinite) else {
                         throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
                     }
                     return (coefficients, intercepts)
@@ -285,6 +285,24 @@ private struct ByteReader {
     mutating func uint64() throws -> UInt64 {
         let b = try bytes(8)
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex, as: UInt64.self))
+    }
+
+    /// `n` doubles, and whether all are finite (checked as they are copied).
+    mutating func finiteDoubles(_ n: Int) throws -> (values: [Double], allFinite: Bool) {
+        let b = try bytes(8 * n)
+        var exponents: UInt64 = 0
+        var infinite = false
+        let values: [Double] = HugePages.array(count: n) { buffer in
+            for i in 0..<n {
+                let bits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex + 8 * i, as: UInt64.self))
+                buffer[i] = Double(bitPattern: bits)
+                // A non-finite double has every exponent bit set.
+                let e = bits & 0x7FF0_0000_0000_0000
+                exponents |= e == 0x7FF0_0000_0000_0000 ? 1 : 0
+            }
+            infinite = exponents != 0
+        }
+        return (values, !infinite)
     }
 
     mutating func doubles(_ n: Int) throws -> [Double] {

@@ -63,6 +63,25 @@ import Testing
         }
     }
 
+    /// A non-finite weight under a valid checksum (a file written by something else) is refused:
+    /// the check is made as the coefficients are copied.
+    @Test(arguments: [Double.infinity, -Double.infinity, Double.nan])
+    func nonFiniteWeightsAreRefused(value: Double) throws {
+        let model = try Self.trainSmall()
+        let bytes = try ModelFile.encode(model)
+        let k = model.sections.count, d = model.vectorizer.featureCount
+        let coefficientsEnd = bytes.count - 8 - 8 * k
+        for index in [0, d * k / 2, d * k - 1] {
+            var copy = bytes
+            let at = coefficientsEnd - 8 * (d * k - index)
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { copy.replaceSubrange(at..<(at + 8), with: $0) }
+            let sum = copy[0..<(copy.count - 8)].withUnsafeBytes { ModelFile.checksum($0) }
+            withUnsafeBytes(of: sum.littleEndian) { copy.replaceSubrange((copy.count - 8)..<copy.count, with: $0) }
+            #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "non-finite or negative weights"),
+                    "\(value) at coefficient \(index)") { _ = try decode(copy) }
+        }
+    }
+
     @Test func wrongSignatureVersionAndFilesAreNamed() throws {
         var bytes = try ModelFile.encode(Self.trainSmall())
         bytes[8] = 9  // version 9
