@@ -176,15 +176,16 @@ public struct SectionClassifier: Sendable {
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
     public func classify(_ text: String, explain: Int = 0) -> Prediction {
-        vectorizer.counters.with { prediction(for: vector(text, using: $0), explain: explain) }
+        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary)
+        return vectorizer.counters.with { prediction(for: vector(text, using: $0, index: index), explain: explain) }
     }
 
     /// The TF-IDF vector of `text`; the coefficient row of each term found starts loading as the
     /// term is looked up, so the scores that follow find most rows in cache.
-    private func vector(_ text: String, using counter: TermCounter) -> SparseVector {
+    private func vector(_ text: String, using counter: TermCounter, index: VocabularyIndex) -> SparseVector {
         let k = sections.count
         return coefficients.withUnsafeBufferPointer { w in
-            vectorizer.transform(text, using: counter) { j in
+            vectorizer.transform(text, using: counter, index: index) { j in
                 let row = UnsafeRawPointer(w.baseAddress! + j * k)
                 copydesk_prefetch(row)
                 copydesk_prefetch(row + 8 * k - 1)
@@ -196,10 +197,13 @@ public struct SectionClassifier: Sendable {
     /// depend on the thread count. Threads take chunks of 16 texts as they finish the last.
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
         let parts = PartResults<Prediction>(count: texts.count)
+        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary)
         ParallelBlocks.dynamic(count: texts.count, chunk: 16, threads: threads) { next in
             let counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
             while let range = next() {
-                for i in range { parts.set(i, self.prediction(for: self.vector(texts[i], using: counter), explain: explain)) }
+                for i in range {
+                    parts.set(i, self.prediction(for: self.vector(texts[i], using: counter, index: index), explain: explain))
+                }
             }
         }
         return parts.values

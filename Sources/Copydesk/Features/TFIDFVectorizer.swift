@@ -24,7 +24,11 @@ public struct TFIDFVectorizer: Sendable {
     /// Counters kept between single-text calls (their buffers are sized and in cache).
     let counters: CounterPool
 
-    init(configuration: TFIDFConfiguration, vocabulary: TermTable, idf: [Double]) {
+    /// The vocabulary laid out for lookups (``VocabularyIndex``).
+    let lookupIndex: VocabularyIndexCache
+
+    init(configuration: TFIDFConfiguration, vocabulary: TermTable, idf: [Double], index: VocabularyIndex? = nil) {
+        lookupIndex = VocabularyIndexCache(index)
         self.configuration = configuration
         self.vocabulary = vocabulary
         self.idf = idf
@@ -228,17 +232,19 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
     public func transform(_ text: String) -> SparseVector {
-        counters.with { transform(text, using: $0) }
+        let index = lookupIndex.index(for: vocabulary)
+        return counters.with { transform(text, using: $0, index: index) }
     }
 
     /// The vector of `text`, counted with `counter`; `found` is called with each known term's
     /// column as it is looked up (a caller can start fetching what it will need for that column).
-    func transform(_ text: String, using counter: TermCounter, found: (Int) -> Void = { _ in }) -> SparseVector {
+    func transform(_ text: String, using counter: TermCounter, index: VocabularyIndex,
+                   found: (Int) -> Void = { _ in }) -> SparseVector {
         var copy = text
         return idf.withUnsafeBufferPointer { idf in
             copy.withUTF8 { bytes in
-                let (columns, counts) = counter.count(bytes, warm: { vocabulary.warm($0, scratch: $1) }, lookup: {
-                    let id = vocabulary.id(of: $0)
+                let (columns, counts) = counter.count(bytes, warm: { hashes, _ in index.warm(hashes) }, lookup: {
+                    let id = index.id(of: $0)
                     if let id {
                         // Its idf is needed once the counts are in: start fetching it now.
                         copydesk_prefetch(idf.baseAddress! + id)
@@ -253,11 +259,12 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The TF-IDF matrix of many texts, one row each, computed on up to `threads` threads.
     public func transform(_ texts: [String], threads: Int = 1) -> CSRMatrix {
+        let index = lookupIndex.index(for: vocabulary)
         let blocks = ParallelBlocks(count: texts.count, threads: threads)
         let parts = PartResults<SparseVector>(count: texts.count)
         blocks.run { range in
             let counter = TermCounter(configuration: self.configuration, stopWords: self.stopWordTable)
-            for i in range { parts.set(i, self.transform(texts[i], using: counter)) }
+            for i in range { parts.set(i, self.transform(texts[i], using: counter, index: index)) }
         }
         var offsets = [0]
         var indices: [Int32] = []

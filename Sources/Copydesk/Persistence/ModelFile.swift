@@ -118,7 +118,7 @@ public enum ModelFile {
         let idfStart = padded(vocabularyStart + 8 * v + header.vocabularyBytes)
         let file = UncheckedRawBuffer(bytes: bytes)
         let weights = Box<Result<(coefficients: [Double], intercepts: [Double]), any Error>>()
-        let vocabularyPart = Box<Result<(TermTable, [Double]), any Error>>()
+        let vocabularyPart = Box<Result<(TermTable, [Double], VocabularyIndex?), any Error>>()
         let decodeTask: @Sendable (Int) -> Void = { task in
             let bytes = file.bytes
             if task == 0 {
@@ -155,7 +155,9 @@ public enum ModelFile {
                 guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                     throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
                 }
-                return (TermTable(arena: arena, ends: ends), idf)
+                let table = TermTable(arena: arena, ends: ends)
+                // The lookup layout too, while the other thread copies the weights.
+                return (table, idf, table.hasDuplicates ? nil : VocabularyIndex(table))
             }
         }
         // Small models (tests, the shipped newsroom model) decode faster on one thread.
@@ -166,11 +168,11 @@ public enum ModelFile {
             decodeTask(1)
         }
         let (coefficients, intercepts) = try weights.value!.get()
-        let (vocabulary, idf) = try vocabularyPart.value!.get()
+        let (vocabulary, idf, index) = try vocabularyPart.value!.get()
         guard vocabulary.count == v, !vocabulary.hasDuplicates else {
             throw ModelFileError.malformed(path: path, reason: "duplicate vocabulary terms")
         }
-        let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf)
+        let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf, index: index)
         return SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
                                  coefficients: coefficients, intercepts: intercepts, report: header.training)
     }

@@ -97,8 +97,9 @@ import Testing
                 + String(repeating: "word\(i % 7) ", count: i * 3)
         }
         let (vectorizer, _) = try TFIDFVectorizer.fit(docs, configuration: .init(ngrams: 1...2, minDF: .count(1)))
+        let index = VocabularyIndex(vectorizer.vocabulary)
         let expected = docs.map { vectorizer.transform($0, using: TermCounter(configuration: vectorizer.configuration,
-                                                                                stopWords: vectorizer.stopWordTable)) }
+                                                                                stopWords: vectorizer.stopWordTable), index: index) }
         _ = vectorizer.transform(String(repeating: "long text grows every buffer ", count: 20_000))
         let results = PartResults<[SparseVector]>(count: 8)
         DispatchQueue.concurrentPerform(iterations: 8) { t in

@@ -64,4 +64,40 @@ import Testing
             #expect(sorted == values.sorted(), "\(count) values below \(bound)")
         }
     }
+
+    /// The lookup layout finds exactly what the table finds: every term, and nothing for keys that
+    /// share a prefix, a segment or a fingerprint-sized hash prefix with a term.
+    @Test func vocabularyIndexAgreesWithTheTable() {
+        var t = TermTable()
+        var g = SplitMix64(seed: 9)
+        let words = (0..<3000).map { i in "w\(i)" + String(repeating: "x", count: Int(g.next() % 20)) }
+        var terms = words + ["new york", "new", "york city hall", "a", "abcdefghijklmnopq rstuvwxyz0123456", "ü b", "ü"]
+        for i in stride(from: 0, to: 2000, by: 3) { terms.append(words[i] + " " + words[i + 1]) }
+        for w in terms { t.insert(w) }
+        let index = VocabularyIndex(t)
+        let probes = terms + ["new yor", "york city", "new york city", "ü  b", "b", "", "w1", "w1 w2", words[0] + " " + words[2]]
+        for w in probes {
+            let parts = w.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
+            var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
+            var h = TermTable.seed
+            for p in parts {
+                starts.append(bytes.count)
+                bytes += p
+                ends.append(bytes.count)
+                h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
+            }
+            bytes.append(0)
+            let (fromIndex, fromTable) = bytes.withUnsafeBufferPointer { b in
+                starts.withUnsafeBufferPointer { s in
+                    ends.withUnsafeBufferPointer { e in
+                        let key = TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
+                                          hash: TermTable.finish(h))
+                        return (index.id(of: key), t.id(of: key))
+                    }
+                }
+            }
+            #expect(fromIndex == fromTable, "\(w)")
+            if terms.contains(w) { #expect(fromIndex == t.id(of: w), "\(w)") }
+        }
+    }
 }

@@ -1,0 +1,129 @@
+import CKernels
+import Foundation
+
+/// The fitted vocabulary laid out for lookups of a text's n-grams.
+///
+/// A ``TermTable`` lookup that finds its slot reads three places in turn: the slot, the term's end
+/// offset, then its bytes to compare. In a large model each is usually a cache miss. Here each term
+/// is one record — its id and length, then its bytes — and the slot holds the record's offset, so
+/// a found term costs two reads (slot, record), and the comparison is still exact.
+///
+/// Slots: `(hash >> 32) << 32 | (record offset in words + 1)`, open addressing with linear probing,
+/// load under 1/2, the same hashes as ``TermTable``. Records are 8-byte aligned: one word
+/// `id | length << 32`, then the bytes, zero-padded to a word.
+struct VocabularyIndex: Sendable {
+    private let slots: [UInt64]
+    private let mask: Int
+    private let records: [UInt64]
+
+    init(_ vocabulary: TermTable) {
+        var size = 16
+        while size < vocabulary.count * 2 { size <<= 1 }
+        mask = size - 1
+        var words = 0
+        for id in 0..<vocabulary.count { words += 1 + (vocabulary.range(id).count + 7) / 8 }
+        var slotArray = HugePages.array(count: size) { (s: UnsafeMutableBufferPointer<UInt64>) in s.initialize(repeating: 0) }
+        let recordArray: [UInt64] = vocabulary.arena.withUnsafeBytes { arena in
+            HugePages.array(count: words) { r in
+                r.initialize(repeating: 0)
+                let bytes = UnsafeMutableRawPointer(r.baseAddress!)
+                var at = 0
+                slotArray.withUnsafeMutableBufferPointer { slots in
+                    for id in 0..<vocabulary.count {
+                        let range = vocabulary.range(id)
+                        r[at] = UInt64(id) | UInt64(range.count) << 32
+                        (bytes + 8 * (at + 1)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
+                        let h = vocabulary.hashes[id]
+                        var s = Int(truncatingIfNeeded: h) & (size - 1)
+                        while slots[s] != 0 { s = (s + 1) & (size - 1) }
+                        slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(at + 1)
+                        at += 1 + (range.count + 7) / 8
+                    }
+                }
+            }
+        }
+        slots = slotArray
+        records = recordArray
+    }
+
+    /// Bytes held by the index.
+    var byteCount: Int { 8 * (slots.count + records.count) }
+
+    /// Starts fetching the slots of keys with these `hashes`, then the records of those whose
+    /// fingerprints match at their home slot (prefetches: the misses of all the keys overlap).
+    func warm(_ hashes: UnsafeBufferPointer<UInt64>) {
+        slots.withUnsafeBufferPointer { table in
+            records.withUnsafeBufferPointer { r in
+                guard let t = table.baseAddress, let base = r.baseAddress else { return }
+                for h in hashes { copydesk_prefetch(t + (Int(truncatingIfNeeded: h) & mask)) }
+                for h in hashes {
+                    let entry = t[Int(truncatingIfNeeded: h) & mask]
+                    guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
+                    copydesk_prefetch(base + Int(entry & 0xFFFF_FFFF) - 1)
+                }
+            }
+        }
+    }
+
+    /// The id of the n-gram `key`, or nil; its bytes are compared with the record's.
+    @inline(__always)
+    func id(of key: TermKey) -> Int? {
+        let fingerprint = key.hash & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { table in
+            records.withUnsafeBufferPointer { r in
+                var s = Int(truncatingIfNeeded: key.hash) & mask
+                while true {
+                    let entry = table[s]
+                    if entry == 0 { return nil }
+                    if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                        let at = Int(entry & 0xFFFF_FFFF) - 1
+                        let header = r[at]
+                        if VocabularyIndex.equal(UnsafeRawPointer(r.baseAddress! + at + 1), Int(header >> 32), key) {
+                            return Int(header & 0xFFFF_FFFF)
+                        }
+                    }
+                    s = (s + 1) & mask
+                }
+            }
+        }
+    }
+
+    /// Whether the `length` bytes at `p` are `key`'s segments joined by spaces.
+    @inline(__always)
+    private static func equal(_ p: UnsafeRawPointer, _ length: Int, _ key: TermKey) -> Bool {
+        let bytes = p.assumingMemoryBound(to: UInt8.self)
+        if key.count == 1 {
+            let n = key.ends[0] - key.starts[0]
+            return n == length && TermTable.bytesEqual(bytes, key.base + key.starts[0], n)
+        }
+        var at = 0
+        for i in 0..<key.count {
+            let n = key.ends[i] - key.starts[i]
+            if i > 0 {
+                guard at < length, bytes[at] == 0x20 else { return false }
+                at += 1
+            }
+            guard length - at >= n, TermTable.bytesEqual(bytes + at, key.base + key.starts[i], n) else { return false }
+            at += n
+        }
+        return at == length
+    }
+}
+
+/// A vectorizer's ``VocabularyIndex``, built on first use (training never needs it) or handed over
+/// ready-made by the model reader; shared by copies of the vectorizer and safe across threads.
+final class VocabularyIndexCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: VocabularyIndex?
+
+    init(_ index: VocabularyIndex? = nil) { built = index }
+
+    func index(for vocabulary: TermTable) -> VocabularyIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let index = VocabularyIndex(vocabulary)
+        built = index
+        return index
+    }
+}
