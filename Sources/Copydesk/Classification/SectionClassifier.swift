@@ -187,7 +187,8 @@ public struct SectionClassifier: Sendable {
         return coefficients.withUnsafeBufferPointer { w in
             vectorizer.transform(text, using: counter, index: index) { j in
                 let row = UnsafeRawPointer(w.baseAddress! + j * k)
-                copydesk_prefetch(row)
+                var offset = 0
+                while offset < 8 * k { copydesk_prefetch(row + offset); offset += 64 }
                 copydesk_prefetch(row + 8 * k - 1)
             }
         }

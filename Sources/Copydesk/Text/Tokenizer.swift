@@ -482,7 +482,8 @@ public struct Tokenizer: Sendable {
     // MARK: - news rule
 
     func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenWriter) {
-        let mayHaveEmail = memchr(p, 0x40, n) != nil
+        // The next "@" at or after `i` (n when none is left): no address starts after the last one.
+        var nextAt = Tokenizer.find(0x40, p, from: 0, n)
         // End of the last local-part run known not to end in "@", so each byte is looked at once.
         var noEmailBefore = 0
         var i = 0
@@ -492,8 +493,9 @@ public struct Tokenizer: Sendable {
             let cls = Tokenizer.classify(s)
             guard cls == .letter || cls == .digit else { i += len; continue }
             var end = Tokenizer.linkEnd(p, i, n)
-            if end == nil && mayHaveEmail && i >= noEmailBefore {
-                end = Tokenizer.emailEnd(p, i, n, runEnd: &noEmailBefore)
+            if end == nil && i >= noEmailBefore {
+                if nextAt < i { nextAt = Tokenizer.find(0x40, p, from: i, n) }
+                if nextAt < n { end = Tokenizer.emailEnd(p, i, n, runEnd: &noEmailBefore) }
             }
             if let end {
                 if configuration.links == .keep {
@@ -506,6 +508,12 @@ public struct Tokenizer: Sendable {
             }
             i = scanWord(p, i, n, &tokens)
         }
+    }
+
+    /// The index of the first `byte` in `from..<n`, or `n`.
+    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, _ n: Int) -> Int {
+        guard from < n, let hit = memchr(p + from, Int32(byte), n - from) else { return n }
+        return p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Scans one word starting at `i` (a letter or digit), appends it if long enough, returns the end.
