@@ -22,7 +22,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CopydeskCLI",
-            dependencies: ["Copydesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Copydesk", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Library-call latency and model-load measurements for `make bench`; not part of the product.
         .executableTarget(name: "CopydeskBench", dependencies: ["Copydesk"]),

@@ -1,5 +1,8 @@
 #include "CKernels.h"
 #include <math.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 // One body, instantiated for the baseline target and for AVX2 + FMA. The compiler vectorises the
 // four-class inner loops; with FMA each multiply-add is one instruction over four doubles.
@@ -112,4 +115,13 @@ void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, 
         const double *row = w + (int64_t)indices[e] * k;
         for (int64_t c = 0; c < k; c++) z[c] += v * row[c];
     }
+}
+
+int copydesk_set_mmap_threshold(int bytes) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    (void)bytes;
+    return 0;
+#endif
 }

@@ -33,6 +33,10 @@ void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, 
 /// Asks the processor to start loading the cache line at `p` (no effect on results).
 static inline void copydesk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
+/// Sets glibc's mmap threshold (allocations of at least `bytes` get their own mapping, returned to
+/// the system when freed) and keeps it from adapting; returns 0 where unsupported (not glibc).
+int copydesk_set_mmap_threshold(int bytes);
+
 /// Whether the AVX2 + FMA bodies are in use (for benchmark reports).
 int copydesk_kernels_use_avx2(void);
 
