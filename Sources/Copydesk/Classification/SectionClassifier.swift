@@ -176,7 +176,7 @@ public struct SectionClassifier: Sendable {
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
     public func classify(_ text: String, explain: Int = 0) -> Prediction {
-        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary)
+        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary, idf: vectorizer.idf)
         return vectorizer.counters.with { prediction(for: vector(text, using: $0, index: index), explain: explain) }
     }
 
@@ -198,7 +198,7 @@ public struct SectionClassifier: Sendable {
     /// depend on the thread count. Threads take chunks of 16 texts as they finish the last.
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
         let parts = PartResults<Prediction>(count: texts.count)
-        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary)
+        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary, idf: vectorizer.idf)
         ParallelBlocks.dynamic(count: texts.count, chunk: 16, threads: threads) { next in
             let counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
             while let range = next() {

@@ -203,36 +203,11 @@ public struct TFIDFVectorizer: Sendable {
         }
     }
 
-    /// The TF-IDF vector of increasing `columns` with their `counts`: the same values as
-    /// ``appendWeighted(_:indices:values:)``, written straight into the vector's storage.
-    func weighted(columns: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) -> SparseVector {
-        let m = columns.count
-        var sumSquares = 0.0
-        let sublinear = configuration.sublinearTF
-        let values = idf.withUnsafeBufferPointer { idf in
-            [Double](unsafeUninitializedCapacity: m) { out, initialized in
-                for e in 0..<m {
-                    let c = counts[e]
-                    let tf = sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)
-                    let v = tf * idf[Int(columns[e])]
-                    out[e] = v
-                    sumSquares += v * v
-                }
-                if configuration.normalize && sumSquares > 0 {
-                    let inv = 1 / sumSquares.squareRoot()
-                    for e in 0..<m { out[e] *= inv }
-                }
-                initialized = m
-            }
-        }
-        return SparseVector(indices: Array(columns), values: values)
-    }
-
     // MARK: - Transforming
 
     /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
     public func transform(_ text: String) -> SparseVector {
-        let index = lookupIndex.index(for: vocabulary)
+        let index = lookupIndex.index(for: vocabulary, idf: idf)
         return counters.with { transform(text, using: $0, index: index) }
     }
 
@@ -241,25 +216,47 @@ public struct TFIDFVectorizer: Sendable {
     func transform(_ text: String, using counter: TermCounter, index: VocabularyIndex,
                    found: (Int) -> Void = { _ in }) -> SparseVector {
         var copy = text
-        return idf.withUnsafeBufferPointer { idf in
-            copy.withUTF8 { bytes in
-                let (columns, counts) = counter.count(bytes, warm: { hashes, _ in index.warm(hashes) }, lookup: {
-                    let id = index.id(of: $0)
-                    if let id {
-                        // Its idf is needed once the counts are in: start fetching it now.
-                        copydesk_prefetch(idf.baseAddress! + id)
-                        found(id)
-                    }
-                    return id
-                })
-                return weighted(columns: columns, counts: counts)
+        copy.withUTF8 { counter.prepare($0) }
+        index.warm(counter.keyHashesOfPrepared)
+        return vectorOfPrepared(counter, index: index, found: found)
+    }
+
+    /// The vector of the text prepared in `counter`. Terms are counted by their record in `index`
+    /// (records are in id order), whose line the lookup has just read: the id and idf come from it.
+    func vectorOfPrepared(_ counter: TermCounter, index: VocabularyIndex, found: (Int) -> Void = { _ in }) -> SparseVector {
+        let (records, counts) = counter.lookUpPrepared {
+            let record = index.record(of: $0)
+            if let record { found(index.id(atRecord: record)) }
+            return record
+        }
+        let m = records.count
+        var sumSquares = 0.0
+        let sublinear = configuration.sublinearTF
+        var columns = [Int32](repeating: 0, count: m)
+        var values = [Double](repeating: 0, count: m)
+        columns.withUnsafeMutableBufferPointer { columns in
+            values.withUnsafeMutableBufferPointer { out in
+                for e in 0..<m {
+                    let record = Int(records[e])
+                    columns[e] = Int32(index.id(atRecord: record))
+                    let c = counts[e]
+                    let tf = sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)
+                    let v = tf * index.idf(atRecord: record)
+                    out[e] = v
+                    sumSquares += v * v
+                }
+                if configuration.normalize && sumSquares > 0 {
+                    let inv = 1 / sumSquares.squareRoot()
+                    for e in 0..<m { out[e] *= inv }
+                }
             }
         }
+        return SparseVector(indices: columns, values: values)
     }
 
     /// The TF-IDF matrix of many texts, one row each, computed on up to `threads` threads.
     public func transform(_ texts: [String], threads: Int = 1) -> CSRMatrix {
-        let index = lookupIndex.index(for: vocabulary)
+        let index = lookupIndex.index(for: vocabulary, idf: idf)
         let blocks = ParallelBlocks(count: texts.count, threads: threads)
         let parts = PartResults<SparseVector>(count: texts.count)
         blocks.run { range in

@@ -37,12 +37,31 @@ final class TermCounter {
 
     /// The distinct terms of `text` that `lookup` knows (it returns nil for an unknown term), in
     /// increasing id order, and how often each occurs. `warm` is first called with the hashes of all
-    /// the text's n-grams and a scratch buffer of as many values. The buffers are the counter's own, valid until its next call.
+    /// the text's n-grams and a scratch buffer of as many values. The buffers are the counter's own,
+    /// valid until its next call.
     func count(
         _ text: UnsafeBufferPointer<UInt8>,
         warm: (UnsafeBufferPointer<UInt64>, UnsafeMutablePointer<Int>) -> Void = { _, _ in },
         lookup: (TermKey) -> Int?
     ) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
+        prepare(text)
+        warmScratch.reserve(prepared.keys)
+        warm(keyHashesOfPrepared, warmScratch.base)
+        return lookUpPrepared(lookup)
+    }
+
+    /// What ``prepare(_:)`` left for ``lookUpPrepared(_:)``: the kept tokens and the key count.
+    private var prepared = (kept: 0, keys: 0, starts: UnsafePointer<Int>?.none, ends: UnsafePointer<Int>?.none)
+
+    /// The hashes of the prepared text's n-grams, in lookup order (valid until the next `prepare`).
+    var keyHashesOfPrepared: UnsafeBufferPointer<UInt64> {
+        UnsafeBufferPointer(start: keyHashes.base, count: prepared.keys)
+    }
+
+    /// The first half of ``count(_:warm:lookup:)``: tokenizes `text`, drops stop words and hashes the
+    /// n-grams, keeping them for ``lookUpPrepared(_:)``; in between, a caller can start fetching
+    /// what the lookups will read (``keyHashesOfPrepared``).
+    func prepare(_ text: UnsafeBufferPointer<UInt8>) {
         tokens.removeAll()
         tokenizer.tokenize(text, into: &tokens)
         let storage = tokens.storage
@@ -74,7 +93,7 @@ final class TermCounter {
             keptHashes = UnsafePointer(hashes.base)
         }
 
-        // Every n-gram's hash first, so that `warm` can fetch their slots together.
+        // Every n-gram's hash first, so that their slots can be fetched together.
         let kh = keyHashes.base
         var keys = 0
         for size in ngrams where size <= kept {
@@ -85,8 +104,16 @@ final class TermCounter {
                 keys += 1
             }
         }
-        warmScratch.reserve(keys)
-        warm(UnsafeBufferPointer(start: kh, count: keys), warmScratch.base)
+        prepared = (kept, keys, keptStarts, keptEnds)
+    }
+
+    /// The second half of ``count(_:warm:lookup:)`` for the text given to ``prepare(_:)``.
+    func lookUpPrepared(_ lookup: (TermKey) -> Int?) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
+        let storage = tokens.storage
+        let base = UnsafePointer(storage.bytes)
+        let kept = prepared.kept
+        let keptStarts = prepared.starts!, keptEnds = prepared.ends!
+        let kh = keyHashes.base
         let found = ids.base
         var foundCount = 0
         var next = 0

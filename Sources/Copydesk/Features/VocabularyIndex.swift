@@ -8,20 +8,25 @@ import Foundation
 /// is one record — its id and length, then its bytes — and the slot holds the record's offset, so
 /// a found term costs two reads (slot, record), and the comparison is still exact.
 ///
+/// A record also holds the term's idf, so that weighting a found term reads no other array, and
+/// records are in id order: counting a text's terms by record offset sorts them by id.
+///
 /// Slots: `(hash >> 32) << 32 | (record offset in words + 1)`, open addressing with linear probing,
 /// load under 1/2, the same hashes as ``TermTable``. Records are 8-byte aligned: one word
-/// `id | length << 32`, then the bytes, zero-padded to a word.
+/// `id | length << 32`, one word with the idf's bits, then the bytes, zero-padded to a word.
 struct VocabularyIndex: Sendable {
     private let slots: [UInt64]
     private let mask: Int
     private let records: [UInt64]
 
-    init(_ vocabulary: TermTable) {
+    init(_ vocabulary: TermTable, idf: [Double]) {
+        precondition(idf.count == vocabulary.count, "one idf per term")
         var size = 16
         while size < vocabulary.count * 2 { size <<= 1 }
         mask = size - 1
         var words = 0
-        for id in 0..<vocabulary.count { words += 1 + (vocabulary.range(id).count + 7) / 8 }
+        for id in 0..<vocabulary.count { words += 2 + (vocabulary.range(id).count + 7) / 8 }
+        precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
         var slotArray = HugePages.array(count: size) { (s: UnsafeMutableBufferPointer<UInt64>) in s.initialize(repeating: 0) }
         let recordArray: [UInt64] = vocabulary.arena.withUnsafeBytes { arena in
             HugePages.array(count: words) { r in
@@ -32,12 +37,13 @@ struct VocabularyIndex: Sendable {
                     for id in 0..<vocabulary.count {
                         let range = vocabulary.range(id)
                         r[at] = UInt64(id) | UInt64(range.count) << 32
-                        (bytes + 8 * (at + 1)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
+                        r[at + 1] = idf[id].bitPattern
+                        (bytes + 8 * (at + 2)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
                         let h = vocabulary.hashes[id]
                         var s = Int(truncatingIfNeeded: h) & (size - 1)
                         while slots[s] != 0 { s = (s + 1) & (size - 1) }
                         slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(at + 1)
-                        at += 1 + (range.count + 7) / 8
+                        at += 2 + (range.count + 7) / 8
                     }
                 }
             }
@@ -65,9 +71,12 @@ struct VocabularyIndex: Sendable {
         }
     }
 
-    /// The id of the n-gram `key`, or nil; its bytes are compared with the record's.
+    /// The id of the n-gram `key`, or nil.
+    func id(of key: TermKey) -> Int? { record(of: key).map(id(atRecord:)) }
+
+    /// The offset of the record of the n-gram `key`, or nil; its bytes are compared with the record's.
     @inline(__always)
-    func id(of key: TermKey) -> Int? {
+    func record(of key: TermKey) -> Int? {
         let fingerprint = key.hash & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { table in
             records.withUnsafeBufferPointer { r in
@@ -77,9 +86,8 @@ struct VocabularyIndex: Sendable {
                     if entry == 0 { return nil }
                     if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
                         let at = Int(entry & 0xFFFF_FFFF) - 1
-                        let header = r[at]
-                        if VocabularyIndex.equal(UnsafeRawPointer(r.baseAddress! + at + 1), Int(header >> 32), key) {
-                            return Int(header & 0xFFFF_FFFF)
+                        if VocabularyIndex.equal(UnsafeRawPointer(r.baseAddress! + at + 2), Int(r[at] >> 32), key) {
+                            return at
                         }
                     }
                     s = (s + 1) & mask
@@ -87,6 +95,14 @@ struct VocabularyIndex: Sendable {
             }
         }
     }
+
+    /// The term id in the record at `offset`.
+    @inline(__always)
+    func id(atRecord offset: Int) -> Int { records.withUnsafeBufferPointer { Int($0[offset] & 0xFFFF_FFFF) } }
+
+    /// The idf in the record at `offset`.
+    @inline(__always)
+    func idf(atRecord offset: Int) -> Double { records.withUnsafeBufferPointer { Double(bitPattern: $0[offset + 1]) } }
 
     /// Whether the `length` bytes at `p` are `key`'s segments joined by spaces.
     @inline(__always)
@@ -118,11 +134,11 @@ final class VocabularyIndexCache: @unchecked Sendable {
 
     init(_ index: VocabularyIndex? = nil) { built = index }
 
-    func index(for vocabulary: TermTable) -> VocabularyIndex {
+    func index(for vocabulary: TermTable, idf: [Double]) -> VocabularyIndex {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
-        let index = VocabularyIndex(vocabulary)
+        let index = VocabularyIndex(vocabulary, idf: idf)
         built = index
         return index
     }

@@ -157,7 +157,7 @@ public enum ModelFile {
                 }
                 let table = TermTable(arena: arena, ends: ends)
                 // The lookup layout too, while the other thread copies the weights.
-                return (table, idf, table.hasDuplicates ? nil : VocabularyIndex(table))
+                return (table, idf, table.hasDuplicates ? nil : VocabularyIndex(table, idf: idf))
             }
         }
         // Small models (tests, the shipped newsroom model) decode faster on one thread.

@@ -97,7 +97,7 @@ import Testing
                 + String(repeating: "word\(i % 7) ", count: i * 3)
         }
         let (vectorizer, _) = try TFIDFVectorizer.fit(docs, configuration: .init(ngrams: 1...2, minDF: .count(1)))
-        let index = VocabularyIndex(vectorizer.vocabulary)
+        let index = VocabularyIndex(vectorizer.vocabulary, idf: vectorizer.idf)
         let expected = docs.map { vectorizer.transform($0, using: TermCounter(configuration: vectorizer.configuration,
                                                                                 stopWords: vectorizer.stopWordTable), index: index) }
         _ = vectorizer.transform(String(repeating: "long text grows every buffer ", count: 20_000))

@@ -74,7 +74,7 @@ import Testing
         var terms = words + ["new york", "new", "york city hall", "a", "abcdefghijklmnopq rstuvwxyz0123456", "ü b", "ü"]
         for i in stride(from: 0, to: 2000, by: 3) { terms.append(words[i] + " " + words[i + 1]) }
         for w in terms { t.insert(w) }
-        let index = VocabularyIndex(t)
+        let index = VocabularyIndex(t, idf: (0..<t.count).map { Double($0) + 0.5 })
         let probes = terms + ["new yor", "york city", "new york city", "ü  b", "b", "", "w1", "w1 w2", words[0] + " " + words[2]]
         for w in probes {
             let parts = w.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
@@ -87,16 +87,17 @@ import Testing
                 h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
             }
             bytes.append(0)
-            let (fromIndex, fromTable) = bytes.withUnsafeBufferPointer { b in
+            let (fromIndex, fromTable, idf) = bytes.withUnsafeBufferPointer { b in
                 starts.withUnsafeBufferPointer { s in
                     ends.withUnsafeBufferPointer { e in
                         let key = TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
                                           hash: TermTable.finish(h))
-                        return (index.id(of: key), t.id(of: key))
+                        return (index.id(of: key), t.id(of: key), index.record(of: key).map(index.idf(atRecord:)))
                     }
                 }
             }
             #expect(fromIndex == fromTable, "\(w)")
+            #expect(idf == fromTable.map { Double($0) + 0.5 }, "\(w)")
             if terms.contains(w) { #expect(fromIndex == t.id(of: w), "\(w)") }
         }
     }
