@@ -289,20 +289,56 @@ public struct TermTable: Sendable {
                 hashes.append(TermTable.hash(UnsafeBufferPointer(rebasing: a[r])))
             }
         }
+        let tableMask = mask
+        let order = hashes.withUnsafeBufferPointer { TermTable.slotOrder($0, mask: tableMask) }
+        var duplicates = false
         arena.withUnsafeBufferPointer { a in
-            for id in 0..<hashes.count {
-                let h = hashes[id]
-                var s = Int(truncatingIfNeeded: h) & mask
-                while slots[s] != 0 {
-                    let entry = slots[s]
-                    if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000,
-                       equal(Int(entry & 0xFFFF_FFFF) - 1, UnsafeBufferPointer(rebasing: a[range(id)])) {
-                        hasDuplicates = true
+            ends.withUnsafeBufferPointer { e in
+                hashes.withUnsafeBufferPointer { hs in
+                    slots.withUnsafeMutableBufferPointer { slots in
+                        func bytes(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+                            let start = id == 0 ? 0 : e[id - 1]
+                            return UnsafeBufferPointer(rebasing: a[start..<e[id]])
+                        }
+                        for id32 in order {
+                            let id = Int(id32)
+                            let h = hs[id]
+                            var s = Int(truncatingIfNeeded: h) & tableMask
+                            while slots[s] != 0 {
+                                let entry = slots[s]
+                                if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 {
+                                    let other = bytes(Int(entry & 0xFFFF_FFFF) - 1), mine = bytes(id)
+                                    if other.count == mine.count,
+                                       other.count == 0 || TermTable.bytesEqual(other.baseAddress!, mine.baseAddress!, mine.count) {
+                                        duplicates = true
+                                    }
+                                }
+                                s = (s + 1) & tableMask
+                            }
+                            slots[s] = TermTable.slotEntry(h, id)
+                        }
                     }
-                    s = (s + 1) & mask
                 }
-                slots[s] = TermTable.slotEntry(h, id)
             }
+        }
+        hasDuplicates = duplicates
+    }
+
+    /// Term ids ordered by their home slot's block of 64 slots (a counting sort), so that filling a
+    /// large table sweeps it instead of writing at random: one cache miss per block, not per term.
+    /// Any insertion order gives a valid table.
+    static func slotOrder(_ hashes: UnsafeBufferPointer<UInt64>, mask: Int) -> [Int32] {
+        let blocks = (mask >> 6) + 1
+        var starts = [Int](repeating: 0, count: blocks + 1)
+        for h in hashes { starts[((Int(truncatingIfNeeded: h) & mask) >> 6) + 1] += 1 }
+        for b in 0..<blocks { starts[b + 1] += starts[b] }
+        return [Int32](unsafeUninitializedCapacity: hashes.count) { out, n in
+            for (id, h) in hashes.enumerated() {
+                let b = (Int(truncatingIfNeeded: h) & mask) >> 6
+                out[starts[b]] = Int32(id)
+                starts[b] += 1
+            }
+            n = hashes.count
         }
     }
 

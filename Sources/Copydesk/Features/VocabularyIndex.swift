@@ -27,24 +27,34 @@ struct VocabularyIndex: Sendable {
         var words = 0
         for id in 0..<vocabulary.count { words += 2 + (vocabulary.range(id).count + 7) / 8 }
         precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
-        var slotArray = HugePages.array(count: size) { (s: UnsafeMutableBufferPointer<UInt64>) in s.initialize(repeating: 0) }
+        // Records in id order, then the slots filled block by block (``TermTable/slotOrder(_:mask:)``).
+        var offsets = [Int](repeating: 0, count: vocabulary.count)
         let recordArray: [UInt64] = vocabulary.arena.withUnsafeBytes { arena in
             HugePages.array(count: words) { r in
                 r.initialize(repeating: 0)
                 let bytes = UnsafeMutableRawPointer(r.baseAddress!)
                 var at = 0
-                slotArray.withUnsafeMutableBufferPointer { slots in
-                    for id in 0..<vocabulary.count {
-                        let range = vocabulary.range(id)
-                        r[at] = UInt64(id) | UInt64(range.count) << 32
-                        r[at + 1] = idf[id].bitPattern
-                        (bytes + 8 * (at + 2)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
-                        let h = vocabulary.hashes[id]
-                        var s = Int(truncatingIfNeeded: h) & (size - 1)
-                        while slots[s] != 0 { s = (s + 1) & (size - 1) }
-                        slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(at + 1)
-                        at += 2 + (range.count + 7) / 8
-                    }
+                for id in 0..<vocabulary.count {
+                    let range = vocabulary.range(id)
+                    offsets[id] = at
+                    r[at] = UInt64(id) | UInt64(range.count) << 32
+                    r[at + 1] = idf[id].bitPattern
+                    (bytes + 8 * (at + 2)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
+                    at += 2 + (range.count + 7) / 8
+                }
+            }
+        }
+        let mask = mask
+        let slotArray: [UInt64] = vocabulary.hashes.withUnsafeBufferPointer { hashes in
+            let order = TermTable.slotOrder(hashes, mask: mask)
+            return HugePages.array(count: size) { slots in
+                slots.initialize(repeating: 0)
+                for id32 in order {
+                    let id = Int(id32)
+                    let h = hashes[id]
+                    var s = Int(truncatingIfNeeded: h) & mask
+                    while slots[s] != 0 { s = (s + 1) & mask }
+                    slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(offsets[id] + 1)
                 }
             }
         }

@@ -101,4 +101,18 @@ import Testing
             if terms.contains(w) { #expect(fromIndex == t.id(of: w), "\(w)") }
         }
     }
+
+    /// A table rebuilt from stored parts (filled in slot order) finds every term by its id and
+    /// flags a repeated term.
+    @Test func rebuiltTablesFindEveryTermAndFlagRepeats() {
+        var t = TermTable()
+        for i in 0..<5000 { t.insert("term\(i * 7919 % 100_003)") }
+        let rebuilt = TermTable(arena: t.arena, ends: t.ends)
+        #expect(!rebuilt.hasDuplicates)
+        for id in 0..<t.count { #expect(rebuilt.id(of: t.string(id)) == id) }
+        #expect(rebuilt.id(of: "term") == nil)
+        // The same bytes twice: "abc" "xyz" "abc".
+        let repeated = TermTable(arena: Array("abcxyzabc".utf8), ends: [3, 6, 9])
+        #expect(repeated.hasDuplicates)
+    }
 }
