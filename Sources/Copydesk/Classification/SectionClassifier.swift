@@ -52,17 +52,20 @@ public struct SectionClassifier: Sendable {
     public let regression: LogisticRegressionConfiguration
     /// Section names, sorted (as scikit-learn sorts `classes_`).
     public let sections: [String]
-    /// `features × sections`, row-major.
-    public let coefficients: [Double]
+    /// `features × sections`, row-major. A model read from a file keeps them in the file's mapping
+    /// (see ``ModelFile/read(from:)``), and this property then returns a copy: loops should use
+    /// ``withCoefficients(_:)``.
+    public var coefficients: [Double] { weights.array }
+    let weights: CoefficientMatrix
     public let intercepts: [Double]
     public let report: TrainingReport
 
     init(vectorizer: TFIDFVectorizer, regression: LogisticRegressionConfiguration, sections: [String],
-         coefficients: [Double], intercepts: [Double], report: TrainingReport) {
+         coefficients: CoefficientMatrix, intercepts: [Double], report: TrainingReport) {
         self.vectorizer = vectorizer
         self.regression = regression
         self.sections = sections
-        self.coefficients = coefficients
+        weights = coefficients
         self.intercepts = intercepts
         self.report = report
     }
@@ -140,17 +143,22 @@ public struct SectionClassifier: Sendable {
         let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)
         return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
-                                 coefficients: coefficients, intercepts: intercepts, report: report)
+                                 coefficients: CoefficientMatrix(coefficients), intercepts: intercepts, report: report)
     }
 
     // MARK: - Prediction
+
+    /// Calls `body` with the coefficients (`features × sections`, row-major) without copying them.
+    public func withCoefficients<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try weights.withUnsafeBufferPointer(body)
+    }
 
     /// Section scores `z = x·W + b` of a TF-IDF vector.
     public func scores(_ x: SparseVector) -> [Double] {
         let k = sections.count
         var z = intercepts
         precondition(x.indices.count == x.values.count, "a sparse vector has as many values as indices")
-        coefficients.withUnsafeBufferPointer { w in
+        weights.withUnsafeBufferPointer { w in
             x.indices.withUnsafeBufferPointer { i in
                 x.values.withUnsafeBufferPointer { v in
                     z.withUnsafeMutableBufferPointer { z in
@@ -184,7 +192,7 @@ public struct SectionClassifier: Sendable {
     /// term is looked up, so the scores that follow find most rows in cache.
     private func vector(_ text: String, using counter: TermCounter, index: VocabularyIndex) -> SparseVector {
         let k = sections.count
-        return coefficients.withUnsafeBufferPointer { w in
+        return weights.withUnsafeBufferPointer { w in
             vectorizer.transform(text, using: counter, index: index) { j in
                 let row = UnsafeRawPointer(w.baseAddress! + j * k)
                 var offset = 0
@@ -225,9 +233,11 @@ public struct SectionClassifier: Sendable {
     public func explanation(for x: SparseVector, section: Int, limit: Int) -> [TermContribution] {
         let k = sections.count
         var terms: [TermContribution] = []
-        for (j, v) in zip(x.indices, x.values) {
-            let w = coefficients[Int(j) * k + section]
-            if v * w > 0 { terms.append(TermContribution(term: vectorizer.term(Int(j)), tfidf: v, weight: w)) }
+        weights.withUnsafeBufferPointer { coefficients in
+            for (j, v) in zip(x.indices, x.values) {
+                let w = coefficients[Int(j) * k + section]
+                if v * w > 0 { terms.append(TermContribution(term: vectorizer.term(Int(j)), tfidf: v, weight: w)) }
+            }
         }
         terms.sort { $0.contribution != $1.contribution ? $0.contribution > $1.contribution : $0.term < $1.term }
         return Array(terms.prefix(limit))
@@ -241,13 +251,15 @@ public struct SectionClassifier: Sendable {
         let k = sections.count, d = vectorizer.featureCount
         guard limit > 0 else { return sections.map { ($0, []) } }
         var best = [[(weight: Double, feature: Int)]](repeating: [], count: k)
-        for j in 0..<d {
-            for c in 0..<k {
-                let w = coefficients[j * k + c]
-                if best[c].count == limit, let last = best[c].last, w <= last.weight { continue }
-                let at = best[c].firstIndex { w > $0.weight } ?? best[c].count
-                best[c].insert((w, j), at: at)
-                if best[c].count > limit { best[c].removeLast() }
+        weights.withUnsafeBufferPointer { coefficients in
+            for j in 0..<d {
+                for c in 0..<k {
+                    let w = coefficients[j * k + c]
+                    if best[c].count == limit, let last = best[c].last, w <= last.weight { continue }
+                    let at = best[c].firstIndex { w > $0.weight } ?? best[c].count
+                    best[c].insert((w, j), at: at)
+                    if best[c].count > limit { best[c].removeLast() }
+                }
             }
         }
         return sections.enumerated().map { c, name in (name, best[c].map { (vectorizer.term($0.feature), $0.weight) }) }

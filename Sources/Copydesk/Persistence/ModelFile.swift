@@ -43,7 +43,7 @@ public enum ModelFile {
         let json = try encoder.encode(header)
         var out: [UInt8] = []
         out.reserveCapacity(64 + json.count + vocabulary.arena.count
-                            + 8 * (2 * vocabulary.count + model.coefficients.count + model.intercepts.count))
+                            + 8 * (2 * vocabulary.count + model.weights.count + model.intercepts.count))
         out += signature
         append(version, to: &out)
         append(UInt32(json.count), to: &out)
@@ -53,7 +53,7 @@ public enum ModelFile {
         out += vocabulary.arena
         pad(&out)
         appendLittleEndian(model.vectorizer.idf, to: &out)
-        appendLittleEndian(model.coefficients, to: &out)
+        model.withCoefficients { appendLittleEndian($0, to: &out) }
         appendLittleEndian(model.intercepts, to: &out)
         append(checksum(out[...]), to: &out)
         return out
@@ -68,18 +68,20 @@ public enum ModelFile {
 
     // MARK: - Reading
 
+    /// Reads and checks the model file at `path`. The file is mapped, not copied: the weights are
+    /// used from the mapping once checked (see ``MappedFile``).
     public static func read(from path: String) throws -> SectionClassifier {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw ModelFileError.unreadable(path: path, reason: FileErrors.reason(error, path: path))
-        }
-        return try data.withUnsafeBytes { try decode(UnsafeRawBufferPointer($0), path: path) }
+        let file = try MappedFile(path: path)
+        return try decode(file.bytes, path: path, mapped: file)
     }
 
     /// Parses and checks a model file's bytes; `path` is used in error messages only.
     public static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> SectionClassifier {
+        try decode(bytes, path: path, mapped: nil)
+    }
+
+    /// ``decode(_:path:)``; when `mapped` holds `bytes`, the weights stay in it instead of being copied.
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String, mapped: MappedFile?) throws -> SectionClassifier {
         var reader = ByteReader(bytes: bytes, path: path)
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { throw ModelFileError.notAModel(path: path) }
         reader.offset = 8
@@ -117,7 +119,7 @@ public enum ModelFile {
         let vocabularyStart = padded(16 + headerLength)
         let idfStart = padded(vocabularyStart + 8 * v + header.vocabularyBytes)
         let file = UncheckedRawBuffer(bytes: bytes)
-        let weights = Box<Result<(coefficients: [Double], intercepts: [Double]), any Error>>()
+        let weights = Box<Result<(coefficients: CoefficientMatrix, intercepts: [Double]), any Error>>()
         let vocabularyPart = Box<Result<(TermTable, [Double], VocabularyIndex?), any Error>>()
         let decodeTask: @Sendable (Int) -> Void = { task in
             let bytes = file.bytes
@@ -125,7 +127,17 @@ public enum ModelFile {
                 weights.value = Result {
                     try checkChecksum(bytes, path: path)
                     var reader = ByteReader(bytes: bytes, path: path, offset: idfStart + 8 * v)
-                    let (coefficients, finite) = try reader.finiteDoubles(v * k)
+                    let start = reader.offset
+                    let coefficients: CoefficientMatrix, finite: Bool
+                    if let mapped, let view = CoefficientMatrix(file: mapped, byteOffset: start, count: v * k) {
+                        _ = try reader.bytes(8 * v * k)
+                        coefficients = view
+                        finite = view.withUnsafeBufferPointer(ModelFile.allFinite)
+                    } else {
+                        let (values, valuesFinite) = try reader.finiteDoubles(v * k)
+                        coefficients = CoefficientMatrix(values)
+                        finite = valuesFinite
+                    }
                     let intercepts = try reader.doubles(k)
                     guard finite, intercepts.allSatisfy(\.isFinite) else {
                         throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
@@ -175,6 +187,26 @@ public enum ModelFile {
         let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf, index: index)
         return SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
                                  coefficients: coefficients, intercepts: intercepts, report: header.training)
+    }
+
+    /// Whether no value is infinite or NaN (every exponent bit set), eight lanes at a time.
+    static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+        guard let base = values.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var bad: UInt64 = 0
+        var i = 0
+        while i + 4 <= values.count {
+            for k in 0..<4 {
+                let bits = raw.loadUnaligned(fromByteOffset: 8 * (i + k), as: UInt64.self)
+                bad |= (bits & 0x7FF0_0000_0000_0000) == 0x7FF0_0000_0000_0000 ? 1 : 0
+            }
+            i += 4
+        }
+        while i < values.count {
+            if !values[i].isFinite { bad = 1 }
+            i += 1
+        }
+        return bad == 0
     }
 
     private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, path: String) throws {
@@ -243,8 +275,12 @@ public enum ModelFile {
 
     /// IEEE 754 doubles as little-endian 64-bit words, copied whole on a little-endian machine.
     private static func appendLittleEndian(_ values: [Double], to out: inout [UInt8]) {
+        values.withUnsafeBufferPointer { appendLittleEndian($0, to: &out) }
+    }
+
+    private static func appendLittleEndian(_ values: UnsafeBufferPointer<Double>, to out: inout [UInt8]) {
         #if _endian(little)
-        values.withUnsafeBytes { out += $0 }
+        out += UnsafeRawBufferPointer(values)
         #else
         for v in values { append(v.bitPattern, to: &out) }
         #endif

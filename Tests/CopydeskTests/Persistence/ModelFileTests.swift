@@ -91,6 +91,26 @@ import Testing
         #expect(throws: ModelFileError.unreadable(path: "/nonexistent/m.cdm", reason: "no such file")) {
             _ = try ModelFile.read(from: "/nonexistent/m.cdm")
         }
+        let dir = try TestPaths.temporaryDirectory()
+        #expect(throws: ModelFileError.unreadable(path: dir.path, reason: "is a directory")) { _ = try ModelFile.read(from: dir.path) }
+        let empty = dir.appendingPathComponent("empty.cdm").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(throws: ModelFileError.notAModel(path: empty)) { _ = try ModelFile.read(from: empty) }
+    }
+
+    /// A model read from a file uses the file's mapping; replacing the file (as `train --output`
+    /// does, by rename) leaves the loaded model working and unchanged.
+    @Test func aLoadedModelOutlivesTheReplacementOfItsFile() throws {
+        let first = try Self.trainSmall()
+        let dir = try TestPaths.temporaryDirectory()
+        let path = dir.appendingPathComponent("m.cdm").path
+        try ModelFile.write(first, to: path)
+        let loaded = try ModelFile.read(from: path)
+        let other = try SectionClassifier.train([LabeledText(text: "alpha beta", label: "a"), LabeledText(text: "gamma delta", label: "b")],
+                                                tfidf: TFIDFConfiguration(minDF: .count(1)))
+        try ModelFile.write(other, to: path)
+        #expect(try ModelFile.encode(loaded) == ModelFile.encode(first))
+        #expect(loaded.classify("The striker scored").probabilities == first.classify("The striker scored").probabilities)
     }
 
     @Test func aFailedWriteLeavesTheOldFileAndNoTemporaries() throws {

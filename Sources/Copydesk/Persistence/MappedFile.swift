@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file mapped read-only into memory for as long as this object lives.
+///
+/// A model's weights are used straight from the mapping (``CoefficientMatrix``): the file's pages
+/// are already in the page cache, whereas a private copy needs tens of megabytes of fresh memory,
+/// which the kernel zeroes page by page (on this machine that was most of the time `evaluate` spent
+/// loading the 20 Newsgroups model). Copydesk replaces model files by renaming a new file over the
+/// old one, which leaves a mapping of the old file intact; a model file truncated in place by
+/// another program while a process uses it would make that process fault, as with any mapped file.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+
+    /// Maps `path`; the errors are those of reading it (``ModelFileError/unreadable(path:reason:)``).
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ModelFileError.unreadable(path: path, reason: MappedFile.reason(errno, path: path)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ModelFileError.unreadable(path: path, reason: FileErrors.errnoText) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ModelFileError.unreadable(path: path, reason: info.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        // MAP_POPULATE: map every page now, in one call, rather than one fault at a time later.
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw ModelFileError.unreadable(path: path, reason: FileErrors.errnoText) }
+        bytes = UnsafeRawBufferPointer(start: p, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+
+    private static func reason(_ code: Int32, path: String) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: return "no such file"
+        case EACCES, EPERM: return "permission denied or unreadable"
+        case EISDIR: return "is a directory"
+        default: return String(cString: strerror(code))
+        }
+    }
+}
+
+/// A model's coefficient matrix (`features × sections`, row-major): an array (after training or
+/// decoding bytes) or the weights region of a mapped model file (after ``ModelFile/read(from:)``).
+struct CoefficientMatrix: @unchecked Sendable {
+    private enum Storage {
+        case array([Double])
+        /// `count` doubles at `base` inside `file`, which keeps them mapped.
+        case mapped(file: MappedFile, base: UnsafePointer<Double>, count: Int)
+    }
+
+    private let storage: Storage
+
+    init(_ values: [Double]) { storage = .array(values) }
+
+    /// The `count` little-endian doubles at `byteOffset` (a multiple of 8) of `file`, on a
+    /// little-endian processor; nil elsewhere (the caller then copies and converts).
+    init?(file: MappedFile, byteOffset: Int, count: Int) {
+        #if _endian(little)
+        guard byteOffset % 8 == 0, byteOffset + 8 * count <= file.bytes.count, let base = file.bytes.baseAddress else { return nil }
+        storage = .mapped(file: file, base: (base + byteOffset).assumingMemoryBound(to: Double.self), count: count)
+        #else
+        return nil
+        #endif
+    }
+
+    var count: Int {
+        switch storage {
+        case let .array(a): return a.count
+        case let .mapped(_, _, count): return count
+        }
+    }
+
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        switch storage {
+        case let .array(a): return try a.withUnsafeBufferPointer(body)
+        case let .mapped(file, base, count):
+            return try withExtendedLifetime(file) { try body(UnsafeBufferPointer(start: base, count: count)) }
+        }
+    }
+
+    /// The values as an array (a copy when mapped).
+    var array: [Double] {
+        switch storage {
+        case let .array(a): return a
+        case .mapped: return withUnsafeBufferPointer { Array($0) }
+        }
+    }
+}
