@@ -64,10 +64,10 @@ final class TermCounter {
     func prepare(_ text: UnsafeBufferPointer<UInt8>) {
         tokens.removeAll()
         tokenizer.tokenize(text, into: &tokens)
-        let storage = tokens.storage
+        let storage = tokens.storage.tokens
         let base = UnsafePointer(storage.bytes)
         let tokenCount = storage.count
-        let keyCapacity = tokenCount * ngrams.count + storage.partCount + 1
+        let keyCapacity = tokenCount * ngrams.count + tokens.storage.parts.count + 1
         keyHashes.reserve(keyCapacity)
         ids.reserve(keyCapacity)
 
@@ -109,7 +109,7 @@ final class TermCounter {
 
     /// The second half of ``count(_:warm:lookup:)`` for the text given to ``prepare(_:)``.
     func lookUpPrepared(_ lookup: (TermKey) -> Int?) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
-        let storage = tokens.storage
+        let storage = tokens.storage.tokens, parts = tokens.storage.parts
         let base = UnsafePointer(storage.bytes)
         let kept = prepared.kept
         let keptStarts = prepared.starts!, keptEnds = prepared.ends!
@@ -129,10 +129,10 @@ final class TermCounter {
             }
         }
         // Parts of compound tokens count as extra unigrams.
-        if ngrams.contains(1) && storage.partCount > 0 {
-            let partBase = UnsafePointer(storage.partBytes)
-            for p in 0..<storage.partCount {
-                let s = storage.partBounds[p], e = storage.partBounds[p + 1], h = storage.partHashes[p]
+        if ngrams.contains(1) && parts.count > 0 {
+            let partBase = UnsafePointer(parts.bytes)
+            for p in 0..<parts.count {
+                let s = parts.bounds[p], e = parts.bounds[p + 1], h = parts.hashes[p]
                 if let stopWords, TermCounter.withUnigram(partBase, s, e, h, { stopWords.id(of: $0) }) != nil { continue }
                 if let id = TermCounter.withUnigram(partBase, s, e, h, lookup) {
                     found[foundCount] = Int32(id)

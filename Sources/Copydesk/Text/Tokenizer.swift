@@ -59,6 +59,87 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
     }
 }
 
+/// Byte segments stored back to back in raw memory: `bytes`, `bounds` (`bounds[0] = 0`; segment
+/// `i` is `bounds[i]..<bounds[i + 1]`, so `bounds` and `bounds + 1` are the starts and ends) and
+/// each segment's ``TermTable/segmentHash(_:_:)``. A value type over memory its owner frees.
+struct SegmentBuffer {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    var byteCount = 0
+    private(set) var byteCapacity: Int
+    private(set) var bounds: UnsafeMutablePointer<Int>
+    private(set) var hashes: UnsafeMutablePointer<UInt64>
+    var count = 0
+    private(set) var capacity: Int
+
+    init(bytes: Int, segments: Int) {
+        byteCapacity = bytes
+        capacity = segments
+        self.bytes = .allocate(capacity: bytes)
+        bounds = .allocate(capacity: segments + 1)
+        hashes = .allocate(capacity: segments)
+        bounds[0] = 0
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        bounds.deallocate()
+        hashes.deallocate()
+    }
+
+    func copy() -> SegmentBuffer {
+        var c = SegmentBuffer(bytes: byteCapacity, segments: capacity)
+        c.bytes.update(from: bytes, count: byteCount)
+        c.bounds.update(from: bounds, count: count + 1)
+        c.hashes.update(from: hashes, count: count)
+        c.byteCount = byteCount
+        c.count = count
+        return c
+    }
+
+    private static func grow<T>(_ p: inout UnsafeMutablePointer<T>, used: Int, to capacity: Int) {
+        let q = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        q.moveInitialize(from: p, count: used)
+        p.deallocate()
+        p = q
+    }
+
+    /// Room for `needed` bytes and `segments` segments in all, keeping what is stored.
+    mutating func reserve(bytes needed: Int, segments: Int) {
+        if needed > byteCapacity {
+            byteCapacity = max(needed, 2 * byteCapacity)
+            SegmentBuffer.grow(&bytes, used: byteCount, to: byteCapacity)
+        }
+        if segments > capacity {
+            capacity = max(segments, 2 * capacity)
+            SegmentBuffer.grow(&bounds, used: count + 1, to: capacity + 1)
+            SegmentBuffer.grow(&hashes, used: count, to: capacity)
+        }
+    }
+
+    /// Bytes held.
+    var retainedBytes: Int { byteCapacity + 16 * capacity }
+
+    func range(_ i: Int) -> Range<Int> {
+        precondition(i >= 0 && i < count, "index out of range")
+        return bounds[i]..<bounds[i + 1]
+    }
+
+    func string(_ i: Int) -> String {
+        let r = range(i)
+        return String(decoding: UnsafeBufferPointer(start: bytes + r.lowerBound, count: r.count), as: UTF8.self)
+    }
+
+    /// Ends the segment made of the bytes since the end of the previous one; room for one more
+    /// segment must have been reserved.
+    @inline(__always)
+    mutating func endSegment() {
+        let start = bounds[count]
+        hashes[count] = TermTable.segmentHash(bytes + start, byteCount - start)
+        bounds[count + 1] = byteCount
+        count += 1
+    }
+}
+
 /// Tokens of one text, stored back to back in one byte buffer so that no `String` is made per token.
 ///
 /// The storage is raw memory reused across texts (``removeAll()`` keeps it), written by the
@@ -66,86 +147,22 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
 /// storage until one of them is written (copy on write).
 public struct TokenList: @unchecked Sendable {
     final class Storage {
-        var bytes: UnsafeMutablePointer<UInt8>
-        var byteCount = 0
-        var byteCapacity: Int
-        /// `bounds[0] = 0`, `bounds[i + 1]` is one past the last byte of token `i`: token `i` is
-        /// `bounds[i]..<bounds[i + 1]`, so `bounds` and `bounds + 1` are the tokens' starts and ends.
-        var bounds: UnsafeMutablePointer<Int>
-        /// `hashes[i]` is ``TermTable/segmentHash(_:_:)`` of token `i`.
-        var hashes: UnsafeMutablePointer<UInt64>
-        var count = 0
-        var tokenCapacity: Int
-        var partBytes: UnsafeMutablePointer<UInt8>
-        var partByteCount = 0
-        var partByteCapacity: Int
-        var partBounds: UnsafeMutablePointer<Int>
-        var partHashes: UnsafeMutablePointer<UInt64>
-        var partCount = 0
-        var partCapacity: Int
+        var tokens = SegmentBuffer(bytes: 64, segments: 16)
+        /// Parts of compound tokens (``TokenizerConfiguration/parts``).
+        var parts = SegmentBuffer(bytes: 16, segments: 4)
 
-        init(bytes: Int = 64, tokens: Int = 16) {
-            byteCapacity = bytes
-            tokenCapacity = tokens
-            partByteCapacity = 16
-            partCapacity = 4
-            self.bytes = .allocate(capacity: byteCapacity)
-            bounds = .allocate(capacity: tokenCapacity + 1)
-            hashes = .allocate(capacity: tokenCapacity)
-            partBytes = .allocate(capacity: partByteCapacity)
-            partBounds = .allocate(capacity: partCapacity + 1)
-            partHashes = .allocate(capacity: partCapacity)
-            bounds[0] = 0
-            partBounds[0] = 0
+        init() {}
+
+        init(copying other: Storage) {
+            tokens.deallocate()
+            parts.deallocate()
+            tokens = other.tokens.copy()
+            parts = other.parts.copy()
         }
 
         deinit {
-            bytes.deallocate(); bounds.deallocate(); hashes.deallocate()
-            partBytes.deallocate(); partBounds.deallocate(); partHashes.deallocate()
-        }
-
-        func copy() -> Storage {
-            let c = Storage(bytes: byteCapacity, tokens: tokenCapacity)
-            c.reserveParts(bytes: partByteCapacity, parts: partCapacity)
-            c.bytes.update(from: bytes, count: byteCount)
-            c.bounds.update(from: bounds, count: count + 1)
-            c.hashes.update(from: hashes, count: count)
-            c.partBytes.update(from: partBytes, count: partByteCount)
-            c.partBounds.update(from: partBounds, count: partCount + 1)
-            c.partHashes.update(from: partHashes, count: partCount)
-            c.byteCount = byteCount; c.count = count; c.partByteCount = partByteCount; c.partCount = partCount
-            return c
-        }
-
-        static func grow<T>(_ p: inout UnsafeMutablePointer<T>, used: Int, to capacity: Int) {
-            let q = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-            q.moveInitialize(from: p, count: used)
-            p.deallocate()
-            p = q
-        }
-
-        func reserve(bytes needed: Int, tokens: Int) {
-            if needed > byteCapacity {
-                byteCapacity = max(needed, 2 * byteCapacity)
-                Storage.grow(&bytes, used: byteCount, to: byteCapacity)
-            }
-            if tokens > tokenCapacity {
-                tokenCapacity = max(tokens, 2 * tokenCapacity)
-                Storage.grow(&bounds, used: count + 1, to: tokenCapacity + 1)
-                Storage.grow(&hashes, used: count, to: tokenCapacity)
-            }
-        }
-
-        func reserveParts(bytes needed: Int, parts: Int) {
-            if needed > partByteCapacity {
-                partByteCapacity = max(needed, 2 * partByteCapacity)
-                Storage.grow(&partBytes, used: partByteCount, to: partByteCapacity)
-            }
-            if parts > partCapacity {
-                partCapacity = max(parts, 2 * partCapacity)
-                Storage.grow(&partBounds, used: partCount + 1, to: partCapacity + 1)
-                Storage.grow(&partHashes, used: partCount, to: partCapacity)
-            }
+            tokens.deallocate()
+            parts.deallocate()
         }
     }
 
@@ -153,46 +170,35 @@ public struct TokenList: @unchecked Sendable {
 
     public init() {}
 
-    public var count: Int { storage.count }
-    public var partCount: Int { storage.partCount }
+    public var count: Int { storage.tokens.count }
+    public var partCount: Int { storage.parts.count }
 
     /// Token bytes (normalised UTF-8), concatenated (a copy; hot paths use ``withBytes(_:)``).
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount)) }
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.tokens.bytes, count: storage.tokens.byteCount)) }
     /// `ends[i]` is one past the last byte of token `i`.
-    public var ends: [Int] { Array(UnsafeBufferPointer(start: storage.bounds + 1, count: storage.count)) }
+    public var ends: [Int] { Array(UnsafeBufferPointer(start: storage.tokens.bounds + 1, count: storage.tokens.count)) }
     /// Parts of compound tokens (see ``TokenizerConfiguration/parts``), stored the same way.
-    public var partBytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.partBytes, count: storage.partByteCount)) }
-    public var partEnds: [Int] { Array(UnsafeBufferPointer(start: storage.partBounds + 1, count: storage.partCount)) }
+    public var partBytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.parts.bytes, count: storage.parts.byteCount)) }
+    public var partEnds: [Int] { Array(UnsafeBufferPointer(start: storage.parts.bounds + 1, count: storage.parts.count)) }
 
     /// The byte range of token `i` within ``bytes``.
-    public func range(_ i: Int) -> Range<Int> {
-        precondition(i >= 0 && i < storage.count, "token index out of range")
-        return storage.bounds[i]..<storage.bounds[i + 1]
-    }
+    public func range(_ i: Int) -> Range<Int> { storage.tokens.range(i) }
 
     /// The byte range of part `i` within ``partBytes``.
-    public func partRange(_ i: Int) -> Range<Int> {
-        precondition(i >= 0 && i < storage.partCount, "part index out of range")
-        return storage.partBounds[i]..<storage.partBounds[i + 1]
-    }
+    public func partRange(_ i: Int) -> Range<Int> { storage.parts.range(i) }
 
     /// Calls `body` with the token bytes, valid for the duration of the call.
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount))
+        try body(UnsafeBufferPointer(start: storage.tokens.bytes, count: storage.tokens.byteCount))
     }
 
     /// Bytes held by the storage.
-    var retainedBytes: Int {
-        storage.byteCapacity + 16 * storage.tokenCapacity + storage.partByteCapacity + 16 * storage.partCapacity
-    }
-
-    /// ``TermTable/segmentHash(_:_:)`` of token `i`, computed when it was stored.
-    func segmentHash(_ i: Int) -> UInt64 { storage.hashes[i] }
-    func partSegmentHash(_ i: Int) -> UInt64 { storage.partHashes[i] }
+    var retainedBytes: Int { storage.tokens.retainedBytes + storage.parts.retainedBytes }
 
     public mutating func removeAll() {
         if isKnownUniquelyReferenced(&storage) {
-            storage.byteCount = 0; storage.count = 0; storage.partByteCount = 0; storage.partCount = 0
+            storage.tokens.byteCount = 0; storage.tokens.count = 0
+            storage.parts.byteCount = 0; storage.parts.count = 0
         } else {
             storage = Storage()
         }
@@ -201,19 +207,13 @@ public struct TokenList: @unchecked Sendable {
     /// A writer appending to this list, with room reserved for the tokens of `inputBytes` more bytes
     /// of text (it grows further if needed). ``TokenWriter/finish()`` stores what was written.
     mutating func writer(inputBytes n: Int) -> TokenWriter {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        storage.reserve(bytes: storage.byteCount + n + 16, tokens: storage.count + n / 2 + 2)
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+        storage.tokens.reserve(bytes: storage.tokens.byteCount + n + 16, segments: storage.tokens.count + n / 2 + 2)
         return TokenWriter(storage)
     }
 
-    public var partStrings: [String] {
-        (0..<storage.partCount).map { String(decoding: UnsafeBufferPointer(start: storage.partBytes + storage.partBounds[$0], count: storage.partBounds[$0 + 1] - storage.partBounds[$0]), as: UTF8.self) }
-    }
-
-    public func string(_ i: Int) -> String {
-        let r = range(i)
-        return String(decoding: UnsafeBufferPointer(start: storage.bytes + r.lowerBound, count: r.count), as: UTF8.self)
-    }
+    public var partStrings: [String] { (0..<storage.parts.count).map(storage.parts.string) }
+    public func string(_ i: Int) -> String { storage.tokens.string(i) }
     public var strings: [String] { (0..<count).map(string) }
 }
 
@@ -222,128 +222,79 @@ public struct TokenList: @unchecked Sendable {
 /// token or scalar, and the storage grows when needed. Counts go back to the storage in ``finish()``.
 struct TokenWriter {
     private let storage: TokenList.Storage
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private var bounds: UnsafeMutablePointer<Int>
-    private var hashes: UnsafeMutablePointer<UInt64>
-    private var byteCapacity: Int
-    private(set) var byteCount: Int
-    private var count: Int
-    private var tokenCapacity: Int
-    private var partBytes: UnsafeMutablePointer<UInt8>
-    private var partBounds: UnsafeMutablePointer<Int>
-    private var partHashes: UnsafeMutablePointer<UInt64>
-    private var partByteCount: Int
-    private var partByteCapacity: Int
-    private var partCount: Int
-    private var partCapacity: Int
+    private var tokens: SegmentBuffer
+    private var parts: SegmentBuffer
 
     init(_ storage: TokenList.Storage) {
         self.storage = storage
-        bytes = storage.bytes
-        bounds = storage.bounds
-        hashes = storage.hashes
-        byteCapacity = storage.byteCapacity
-        byteCount = storage.byteCount
-        count = storage.count
-        tokenCapacity = storage.tokenCapacity
-        partBytes = storage.partBytes
-        partBounds = storage.partBounds
-        partHashes = storage.partHashes
-        partByteCount = storage.partByteCount
-        partByteCapacity = storage.partByteCapacity
-        partCount = storage.partCount
-        partCapacity = storage.partCapacity
+        tokens = storage.tokens
+        parts = storage.parts
     }
+
+    var bytes: UnsafeMutablePointer<UInt8> { tokens.bytes }
+    var byteCount: Int { tokens.byteCount }
 
     /// Makes room for `n` more bytes.
     @inline(__always)
     mutating func reserve(_ n: Int) {
-        if byteCount + n > byteCapacity { grow(bytes: n, tokens: 0) }
-    }
-
-    private mutating func grow(bytes n: Int, tokens t: Int) {
-        finish()
-        storage.reserve(bytes: byteCount + n, tokens: count + t)
-        bytes = storage.bytes
-        bounds = storage.bounds
-        hashes = storage.hashes
-        byteCapacity = storage.byteCapacity
-        tokenCapacity = storage.tokenCapacity
-    }
-
-    private mutating func growParts(bytes n: Int) {
-        finish()
-        storage.reserveParts(bytes: partByteCount + n, parts: partCount + 1)
-        partBytes = storage.partBytes
-        partBounds = storage.partBounds
-        partHashes = storage.partHashes
-        partByteCapacity = storage.partByteCapacity
-        partCapacity = storage.partCapacity
+        if tokens.byteCount + n > tokens.byteCapacity { tokens.reserve(bytes: tokens.byteCount + n, segments: 0) }
     }
 
     /// Appends one byte; room for it must have been reserved.
     @inline(__always)
     mutating func append(_ b: UInt8) {
-        precondition(byteCount < byteCapacity)
-        bytes[byteCount] = b
-        byteCount += 1
+        precondition(tokens.byteCount < tokens.byteCapacity)
+        tokens.bytes[tokens.byteCount] = b
+        tokens.byteCount += 1
     }
 
     /// Appends `n` bytes from `p`, lowercasing ASCII letters when `lowercase` is set.
     @inline(__always)
     mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int, lowercase: Bool) {
         reserve(n)
-        let out = bytes + byteCount
+        let out = tokens.bytes + tokens.byteCount
         if lowercase {
             for k in 0..<n { let b = p[k]; out[k] = b &- 0x41 < 26 ? b | 0x20 : b }
         } else {
             out.update(from: p, count: n)
         }
-        byteCount += n
+        tokens.byteCount += n
     }
 
     /// Keeps `n` bytes written past the end (into room reserved for them) as appended.
     @inline(__always)
     mutating func advance(_ n: Int) {
-        precondition(byteCount + n <= byteCapacity)
-        byteCount += n
+        precondition(tokens.byteCount + n <= tokens.byteCapacity)
+        tokens.byteCount += n
     }
 
     @inline(__always)
-    func byte(_ i: Int) -> UInt8 { bytes[i] }
+    func byte(_ i: Int) -> UInt8 { tokens.bytes[i] }
 
     /// Drops the bytes from `n` on (an abandoned token).
     @inline(__always)
-    mutating func truncate(_ n: Int) { byteCount = n }
+    mutating func truncate(_ n: Int) { tokens.byteCount = n }
 
     /// Ends the token made of the bytes since the end of the previous one.
     @inline(__always)
     mutating func endToken() {
-        if count == tokenCapacity { grow(bytes: 0, tokens: 1) }
-        let start = bounds[count]
-        hashes[count] = TermTable.segmentHash(bytes + start, byteCount - start)
-        bounds[count + 1] = byteCount
-        count += 1
+        if tokens.count == tokens.capacity { tokens.reserve(bytes: 0, segments: tokens.count + 1) }
+        tokens.endSegment()
     }
 
-    /// Records bytes `from..<to` of the current buffer as a part of a compound token.
+    /// Records bytes `from..<to` of the current token buffer as a part of a compound token.
     mutating func appendPart(_ from: Int, _ to: Int) {
         let n = to - from
-        if partByteCount + n > partByteCapacity || partCount == partCapacity { growParts(bytes: n) }
-        let at = partBytes + partByteCount
-        at.update(from: bytes + from, count: n)
-        partHashes[partCount] = TermTable.segmentHash(at, n)
-        partByteCount += n
-        partCount += 1
-        partBounds[partCount] = partByteCount
+        parts.reserve(bytes: parts.byteCount + n, segments: parts.count + 1)
+        (parts.bytes + parts.byteCount).update(from: tokens.bytes + from, count: n)
+        parts.byteCount += n
+        parts.endSegment()
     }
 
-    /// Stores the counts in the list's storage.
+    /// Stores what was written (and any grown buffers) in the list's storage.
     func finish() {
-        storage.byteCount = byteCount
-        storage.count = count
-        storage.partByteCount = partByteCount
-        storage.partCount = partCount
+        storage.tokens = tokens
+        storage.parts = parts
     }
 }
 
