@@ -79,6 +79,11 @@ import Testing
             withUnsafeBytes(of: sum.littleEndian) { copy.replaceSubrange((copy.count - 8)..<copy.count, with: $0) }
             #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "non-finite or negative weights"),
                     "\(value) at coefficient \(index)") { _ = try decode(copy) }
+            // The same through a file, whose weights are checked in the mapping.
+            let path = try TestPaths.temporaryDirectory().appendingPathComponent("bad.cdm").path
+            FileManager.default.createFile(atPath: path, contents: Data(copy))
+            #expect(throws: ModelFileError.malformed(path: path, reason: "non-finite or negative weights"),
+                    "\(value) at coefficient \(index), mapped") { _ = try ModelFile.read(from: path) }
         }
     }
 
