@@ -20,7 +20,6 @@ final class TermCounter {
     private var sorted = ScratchBuffer<Int32>()
     private var counts = ScratchBuffer<Int32>()
     private var histograms = ScratchBuffer<Int>(capacity: 4 * 256)
-    private var warmScratch = ScratchBuffer<Int>()
 
     init(configuration: TFIDFConfiguration, stopWords: TermTable?) {
         tokenizer = Tokenizer(configuration.tokenizer)
@@ -30,23 +29,17 @@ final class TermCounter {
 
     /// Bytes held by the counter's buffers.
     var retainedBytes: Int {
-        tokens.retainedBytes + 8 * (starts.capacity + ends.capacity + hashes.capacity + keyHashes.capacity
-                                    + warmScratch.capacity)
+        tokens.retainedBytes + 8 * (starts.capacity + ends.capacity + hashes.capacity + keyHashes.capacity)
             + 4 * (ids.capacity + sorted.capacity + counts.capacity)
     }
 
     /// The distinct terms of `text` that `lookup` knows (it returns nil for an unknown term), in
-    /// increasing id order, and how often each occurs. `warm` is first called with the hashes of all
-    /// the text's n-grams and a scratch buffer of as many values. The buffers are the counter's own,
-    /// valid until its next call.
+    /// increasing order of what it returns (ids, or records laid out in id order), and how often
+    /// each occurs. The buffers are the counter's own, valid until its next call.
     func count(
-        _ text: UnsafeBufferPointer<UInt8>,
-        warm: (UnsafeBufferPointer<UInt64>, UnsafeMutablePointer<Int>) -> Void = { _, _ in },
-        lookup: (TermKey) -> Int?
+        _ text: UnsafeBufferPointer<UInt8>, lookup: (TermKey) -> Int?
     ) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
         prepare(text)
-        warmScratch.reserve(prepared.keys)
-        warm(keyHashesOfPrepared, warmScratch.base)
         return lookUpPrepared(lookup)
     }
 
@@ -58,7 +51,7 @@ final class TermCounter {
         UnsafeBufferPointer(start: keyHashes.base, count: prepared.keys)
     }
 
-    /// The first half of ``count(_:warm:lookup:)``: tokenizes `text`, drops stop words and hashes the
+    /// The first half of ``count(_:lookup:)``: tokenizes `text`, drops stop words and hashes the
     /// n-grams, keeping them for ``lookUpPrepared(_:)``; in between, a caller can start fetching
     /// what the lookups will read (``keyHashesOfPrepared``).
     func prepare(_ text: UnsafeBufferPointer<UInt8>) {
@@ -107,7 +100,7 @@ final class TermCounter {
         prepared = (kept, keys, keptStarts, keptEnds)
     }
 
-    /// The second half of ``count(_:warm:lookup:)`` for the text given to ``prepare(_:)``.
+    /// The second half of ``count(_:lookup:)`` for the text given to ``prepare(_:)``.
     func lookUpPrepared(_ lookup: (TermKey) -> Int?) -> (ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Int32>) {
         let storage = tokens.storage.tokens, parts = tokens.storage.parts
         let base = UnsafePointer(storage.bytes)

@@ -1,5 +1,3 @@
-import CKernels
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -156,36 +154,6 @@ public struct TermTable: Sendable {
                     if matches(id) { return (id, s) }
                 }
                 s = (s + 1) & mask
-            }
-        }
-    }
-
-    /// Starts fetching what lookups of the keys with these `hashes` will read: their slots, then
-    /// for the slots already in whose fingerprints match, the terms' end offsets, then their bytes.
-    /// Prefetches do not wait for their data, so the cache misses of all the keys overlap; a lookup
-    /// alone waits for up to three misses in a row (slot, end offset, bytes). `scratch` has room for
-    /// `hashes.count` values. Changes nothing but the cache.
-    func warm(_ hashes: UnsafeBufferPointer<UInt64>, scratch: UnsafeMutablePointer<Int>) {
-        slots.withUnsafeBufferPointer { table in
-            ends.withUnsafeBufferPointer { e in
-                arena.withUnsafeBufferPointer { a in
-                    guard let t = table.baseAddress, let endBase = e.baseAddress, let arenaBase = a.baseAddress else { return }
-                    for h in hashes { copydesk_prefetch(t + (Int(truncatingIfNeeded: h) & mask)) }
-                    // The ids whose fingerprints match at their home slot.
-                    var found = 0
-                    for h in hashes {
-                        let entry = t[Int(truncatingIfNeeded: h) & mask]
-                        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
-                        let id = Int(entry & 0xFFFF_FFFF) - 1
-                        scratch[found] = id
-                        found += 1
-                        copydesk_prefetch(endBase + max(id - 1, 0))
-                    }
-                    for f in 0..<found {
-                        let id = scratch[f]
-                        copydesk_prefetch(arenaBase + (id == 0 ? 0 : endBase[id - 1]))
-                    }
-                }
             }
         }
     }
