@@ -343,6 +343,14 @@ public struct Tokenizer: Sendable {
             default: return .other
             }
         }
+        return classifyNonASCII(s)
+    }
+
+    /// The Unicode part of ``classify(_:)``, out of line: `Unicode.Scalar.Properties` and its
+    /// categories are resilient types whose metadata a function must fetch on entry when they are
+    /// inlined into it — the word scanners paid that on every word, ASCII or not.
+    @inline(never)
+    static func classifyNonASCII(_ s: Unicode.Scalar) -> CharClass {
         let p = s.properties
         switch p.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
@@ -367,7 +375,16 @@ public struct Tokenizer: Sendable {
             out.reserve(1)
             let b = UInt8(v)
             out.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
-        } else if configuration.lowercase && scalar.properties.changesWhenLowercased {
+        } else {
+            appendNonASCII(scalar, source, length, &out)
+        }
+    }
+
+    /// The non-ASCII part of ``appendNormalised(_:_:_:_:)``, out of line for the reason given on
+    /// ``classifyNonASCII(_:)``.
+    @inline(never)
+    func appendNonASCII(_ scalar: Unicode.Scalar, _ source: UnsafePointer<UInt8>, _ length: Int, _ out: inout TokenWriter) {
+        if configuration.lowercase && scalar.properties.changesWhenLowercased {
             for b in scalar.properties.lowercaseMapping.utf8 { out.reserve(1); out.append(b) }
         } else {
             out.append(source, length, lowercase: false)
