@@ -103,6 +103,26 @@ import Testing
         #expect(throws: ModelFileError.notAModel(path: empty)) { _ = try ModelFile.read(from: empty) }
     }
 
+    /// A model given as a pipe (`--model <(…)`) is read into memory instead of mapped.
+    @Test func aModelIsReadFromAPipe() throws {
+        let model = try Self.trainSmall()
+        let dir = try TestPaths.temporaryDirectory()
+        let fifo = dir.appendingPathComponent("model.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let bytes = try ModelFile.encode(model)
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            bytes.withUnsafeBytes { b in
+                var at = 0
+                while at < b.count { at += max(0, write(fd, b.baseAddress! + at, b.count - at)) }
+            }
+            close(fd)
+        }
+        writer.start()
+        let loaded = try ModelFile.read(from: fifo)
+        #expect(try ModelFile.encode(loaded) == bytes)
+    }
+
     /// A model read from a file uses the file's mapping; replacing the file (as `train --output`
     /// does, by rename) leaves the loaded model working and unchanged.
     @Test func aLoadedModelOutlivesTheReplacementOfItsFile() throws {
