@@ -450,8 +450,11 @@ public struct Tokenizer: Sendable {
     // MARK: - news rule
 
     func scanNews(_ p: UnsafePointer<UInt8>, _ n: Int, _ tokens: inout TokenWriter) {
-        // The next "@" at or after `i` (n when none is left): no address starts after the last one.
+        // The next "@" at or after `i` (n when none is left), and where the run of local-part
+        // bytes that ends at it starts: an address can start at `i` only inside that run, as the
+        // scan of a local part stops at the first byte that is not one, which must be that "@".
         var nextAt = Tokenizer.find(0x40, p, from: 0, n)
+        var atRunStart = Tokenizer.localPartStart(p, before: nextAt, n)
         // End of the last local-part run known not to end in "@", so each byte is looked at once.
         var noEmailBefore = 0
         var i = 0
@@ -462,8 +465,11 @@ public struct Tokenizer: Sendable {
             guard cls == .letter || cls == .digit else { i += len; continue }
             var end = Tokenizer.linkEnd(p, i, n)
             if end == nil && i >= noEmailBefore {
-                if nextAt < i { nextAt = Tokenizer.find(0x40, p, from: i, n) }
-                if nextAt < n { end = Tokenizer.emailEnd(p, i, n, runEnd: &noEmailBefore) }
+                if nextAt < i {
+                    nextAt = Tokenizer.find(0x40, p, from: i, n)
+                    atRunStart = Tokenizer.localPartStart(p, before: nextAt, n)
+                }
+                if nextAt < n && i >= atRunStart { end = Tokenizer.emailEnd(p, i, n, runEnd: &noEmailBefore) }
             }
             if let end {
                 if configuration.links == .keep {
@@ -476,6 +482,20 @@ public struct Tokenizer: Sendable {
             }
             i = scanWord(p, i, n, &tokens)
         }
+    }
+
+    /// Where the run of local-part bytes (those ``emailEnd(_:_:_:runEnd:)`` accepts before the "@")
+    /// that ends at `at` starts; `n` when `at` is `n`.
+    static func localPartStart(_ p: UnsafePointer<UInt8>, before at: Int, _ n: Int) -> Int {
+        guard at < n else { return n }
+        var s = at
+        while s > 0 && isLocalPartByte(p[s - 1]) { s -= 1 }
+        return s
+    }
+
+    @inline(__always)
+    static func isLocalPartByte(_ b: UInt8) -> Bool {
+        isASCIIAlphanumeric(b) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
     }
 
     /// The index of the first `byte` in `from..<n`, or `n`.
@@ -607,7 +627,7 @@ public struct Tokenizer: Sendable {
             (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
         }
         var j = i
-        while j < n, isAlnum(p[j]) || p[j] == 0x2E || p[j] == 0x5F || p[j] == 0x25 || p[j] == 0x2B || p[j] == 0x2D { j += 1 }
+        while j < n, isLocalPartByte(p[j]) { j += 1 }
         guard j < n, p[j] == 0x40, j > i else { runEnd = j; return nil }
         var k = j + 1
         var lastDot = -1

@@ -41,6 +41,20 @@ import Testing
         #expect(Tokenizer(.init(rule: .scikitLearn)).tokens(text) == expected)
     }
 
+    /// An address is found whatever comes before it: other addresses, stray "@"s, long runs of
+    /// words, punctuation right before it (the scanner tracks the next "@" and the run before it).
+    @Test func addressesAreFoundAfterAnyPrefix() {
+        let prefixes = ["", "word ", String(repeating: "long text ", count: 50), "x@y ", "a@b.c ", "at@ home ",
+                        "see me@x.test, then ", "@@ ", "(", "mail:", "mail -", "j.smith@news.example.com "]
+        for prefix in prefixes {
+            let tokens = Tokenizer().tokens(prefix + "Mail j.smith+desk@News.Example.com now (ed.board@x.test) end")
+            #expect(Array(tokens.suffix(5)) == ["mail", "j.smith+desk@news.example.com", "now", "ed.board@x.test", "end"],
+                    "after \(prefix.prefix(30))")
+        }
+        #expect(Tokenizer().tokens("word.word@x.test") == ["word.word@x.test"])
+        #expect(Tokenizer().tokens("no address @ here@ or @there") == ["no", "address", "here", "or", "there"])
+    }
+
     @Test func linksCanBeDropped() {
         let t = Tokenizer(.init(links: .drop))
         #expect(t.tokens("see https://x.test/a and mail a.b@c.test now") == ["see", "and", "mail", "now"])
