@@ -179,20 +179,7 @@ public struct TermTable: Sendable {
     @inline(__always)
     private func equal(_ id: Int, _ key: TermKey) -> Bool {
         let r = range(id)
-        return arena.withUnsafeBufferPointer { a in
-            var at = a.baseAddress! + r.lowerBound
-            let end = a.baseAddress! + r.upperBound
-            for i in 0..<key.count {
-                let n = key.ends[i] - key.starts[i]
-                if i > 0 {
-                    guard at < end, at.pointee == 0x20 else { return false }
-                    at += 1
-                }
-                guard end - at >= n, TermTable.bytesEqual(at, key.base + key.starts[i], n) else { return false }
-                at += n
-            }
-            return at == end
-        }
+        return arena.withUnsafeBufferPointer { a in key.matches(a.baseAddress! + r.lowerBound, count: r.count) }
     }
 
     public func id(of key: String) -> Int? {
@@ -257,38 +244,31 @@ public struct TermTable: Sendable {
                 hashes.append(TermTable.hash(UnsafeBufferPointer(rebasing: a[r])))
             }
         }
-        let tableMask = mask
-        let order = hashes.withUnsafeBufferPointer { TermTable.slotOrder($0, mask: tableMask) }
+        // Filled in slot order, in the slots taken out of `self` (by swap, not copied) so that
+        // `equal` can read the terms meanwhile.
+        var table: [UInt64] = []
+        swap(&table, &slots)
         var duplicates = false
+        let order = hashes.withUnsafeBufferPointer { TermTable.slotOrder($0, mask: mask) }
         arena.withUnsafeBufferPointer { a in
-            ends.withUnsafeBufferPointer { e in
-                hashes.withUnsafeBufferPointer { hs in
-                    slots.withUnsafeMutableBufferPointer { slots in
-                        func bytes(_ id: Int) -> UnsafeBufferPointer<UInt8> {
-                            let start = id == 0 ? 0 : e[id - 1]
-                            return UnsafeBufferPointer(rebasing: a[start..<e[id]])
+            table.withUnsafeMutableBufferPointer { table in
+                for id32 in order {
+                    let id = Int(id32)
+                    let h = hashes[id], mine = UnsafeBufferPointer(rebasing: a[range(id)])
+                    var s = Int(truncatingIfNeeded: h) & mask
+                    while table[s] != 0 {
+                        let entry = table[s]
+                        if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000,
+                           equal(Int(entry & 0xFFFF_FFFF) - 1, mine) {
+                            duplicates = true
                         }
-                        for id32 in order {
-                            let id = Int(id32)
-                            let h = hs[id]
-                            var s = Int(truncatingIfNeeded: h) & tableMask
-                            while slots[s] != 0 {
-                                let entry = slots[s]
-                                if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 {
-                                    let other = bytes(Int(entry & 0xFFFF_FFFF) - 1), mine = bytes(id)
-                                    if other.count == mine.count,
-                                       other.count == 0 || TermTable.bytesEqual(other.baseAddress!, mine.baseAddress!, mine.count) {
-                                        duplicates = true
-                                    }
-                                }
-                                s = (s + 1) & tableMask
-                            }
-                            slots[s] = TermTable.slotEntry(h, id)
-                        }
+                        s = (s + 1) & mask
                     }
+                    table[s] = TermTable.slotEntry(h, id)
                 }
             }
         }
+        slots = table
         hasDuplicates = duplicates
     }
 
@@ -343,4 +323,24 @@ struct TermKey {
     let ends: UnsafePointer<Int>
     let count: Int
     let hash: UInt64
+
+    /// Whether the `count` bytes at `bytes` are this key's segments joined by single spaces.
+    @inline(__always)
+    func matches(_ bytes: UnsafePointer<UInt8>, count length: Int) -> Bool {
+        if count == 1 {
+            let n = ends[0] - starts[0]
+            return n == length && TermTable.bytesEqual(bytes, base + starts[0], n)
+        }
+        var at = 0
+        for i in 0..<count {
+            let n = ends[i] - starts[i]
+            if i > 0 {
+                guard at < length, bytes[at] == 0x20 else { return false }
+                at += 1
+            }
+            guard length - at >= n, TermTable.bytesEqual(bytes + at, base + starts[i], n) else { return false }
+            at += n
+        }
+        return at == length
+    }
 }

@@ -96,7 +96,8 @@ struct VocabularyIndex: Sendable {
                     if entry == 0 { return nil }
                     if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
                         let at = Int(entry & 0xFFFF_FFFF) - 1
-                        if VocabularyIndex.equal(UnsafeRawPointer(r.baseAddress! + at + 2), Int(r[at] >> 32), key) {
+                        let bytes = UnsafeRawPointer(r.baseAddress! + at + 2).assumingMemoryBound(to: UInt8.self)
+                        if key.matches(bytes, count: Int(r[at] >> 32)) {
                             return at
                         }
                     }
@@ -113,27 +114,6 @@ struct VocabularyIndex: Sendable {
     /// The idf in the record at `offset`.
     @inline(__always)
     func idf(atRecord offset: Int) -> Double { records.withUnsafeBufferPointer { Double(bitPattern: $0[offset + 1]) } }
-
-    /// Whether the `length` bytes at `p` are `key`'s segments joined by spaces.
-    @inline(__always)
-    private static func equal(_ p: UnsafeRawPointer, _ length: Int, _ key: TermKey) -> Bool {
-        let bytes = p.assumingMemoryBound(to: UInt8.self)
-        if key.count == 1 {
-            let n = key.ends[0] - key.starts[0]
-            return n == length && TermTable.bytesEqual(bytes, key.base + key.starts[0], n)
-        }
-        var at = 0
-        for i in 0..<key.count {
-            let n = key.ends[i] - key.starts[i]
-            if i > 0 {
-                guard at < length, bytes[at] == 0x20 else { return false }
-                at += 1
-            }
-            guard length - at >= n, TermTable.bytesEqual(bytes + at, key.base + key.starts[i], n) else { return false }
-            at += n
-        }
-        return at == length
-    }
 }
 
 /// A vectorizer's ``VocabularyIndex``, built on first use (training never needs it) or handed over
