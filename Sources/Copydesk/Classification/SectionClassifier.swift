@@ -184,7 +184,7 @@ public struct SectionClassifier: Sendable {
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
     public func classify(_ text: String, explain: Int = 0) -> Prediction {
-        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary, idf: vectorizer.idf)
+        let index = vectorizer.lookupIndex
         return vectorizer.counters.with { prediction(for: vector(text, using: $0, index: index), explain: explain) }
     }
 
@@ -206,9 +206,9 @@ public struct SectionClassifier: Sendable {
     /// depend on the thread count. Threads take chunks of 16 texts as they finish the last.
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
         let parts = PartResults<Prediction>(count: texts.count)
-        let index = vectorizer.lookupIndex.index(for: vectorizer.vocabulary, idf: vectorizer.idf)
+        let index = vectorizer.lookupIndex
         ParallelBlocks.dynamic(count: texts.count, chunk: 16, threads: threads) { next in
-            let counter = TermCounter(configuration: self.vectorizer.configuration, stopWords: self.vectorizer.stopWordTable)
+            let counter = self.vectorizer.makeCounter()
             while let range = next() {
                 for i in range {
                     parts.set(i, self.prediction(for: self.vector(texts[i], using: counter, index: index), explain: explain))

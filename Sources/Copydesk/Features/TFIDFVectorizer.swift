@@ -24,11 +24,17 @@ public struct TFIDFVectorizer: Sendable {
     /// Counters kept between single-text calls (their buffers are sized and in cache).
     let counters: CounterPool
 
+    /// The vocabulary laid out for lookups, built on first use (``lookupIndex``).
+    private let indexCache: VocabularyIndexCache
+
     /// The vocabulary laid out for lookups (``VocabularyIndex``).
-    let lookupIndex: VocabularyIndexCache
+    var lookupIndex: VocabularyIndex { indexCache.index(for: vocabulary, idf: idf) }
+
+    /// A term counter for this vectorizer's settings (one per thread).
+    func makeCounter() -> TermCounter { TermCounter(configuration: configuration, stopWords: stopWordTable) }
 
     init(configuration: TFIDFConfiguration, vocabulary: TermTable, idf: [Double], index: VocabularyIndex? = nil) {
-        lookupIndex = VocabularyIndexCache(index)
+        indexCache = VocabularyIndexCache(index)
         self.configuration = configuration
         self.vocabulary = vocabulary
         self.idf = idf
@@ -189,17 +195,30 @@ public struct TFIDFVectorizer: Sendable {
     /// Appends `tf · idf` for sorted (column, count) pairs, L2-normalised when configured.
     func appendWeighted(_ row: [(Int32, Int32)], indices: inout [Int32], values: inout [Double]) {
         let start = values.count
+        values.append(contentsOf: repeatElement(0, count: row.count))
+        values.withUnsafeMutableBufferPointer { out in
+            weigh(row.count, count: { row[$0].1 }, idf: { idf[Int(row[$0].0)] },
+                  into: UnsafeMutableBufferPointer(rebasing: out[start...]))
+        }
+        indices.append(contentsOf: row.map(\.0))
+    }
+
+    /// `out[e] = tf(count(e)) · idf(e)` for the `m` terms of one text, then the L2 normalisation
+    /// when configured: the formula documented on ``TFIDFConfiguration``, for training rows and for
+    /// transformed texts alike.
+    @inline(__always)
+    func weigh(_ m: Int, count: (Int) -> Int32, idf: (Int) -> Double, into out: UnsafeMutableBufferPointer<Double>) {
         var sumSquares = 0.0
-        for (j, c) in row {
-            let tf = configuration.sublinearTF ? TFIDFVectorizer.sublinear(c) : Double(c)
-            let v = tf * idf[Int(j)]
-            indices.append(j)
-            values.append(v)
+        let sublinear = configuration.sublinearTF
+        for e in 0..<m {
+            let c = count(e)
+            let v = (sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)) * idf(e)
+            out[e] = v
             sumSquares += v * v
         }
         if configuration.normalize && sumSquares > 0 {
             let inv = 1 / sumSquares.squareRoot()
-            for k in start..<values.count { values[k] *= inv }
+            for e in 0..<m { out[e] *= inv }
         }
     }
 
@@ -207,7 +226,7 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The TF-IDF vector of one text. Terms not in the vocabulary are ignored.
     public func transform(_ text: String) -> SparseVector {
-        let index = lookupIndex.index(for: vocabulary, idf: idf)
+        let index = lookupIndex
         return counters.with { transform(text, using: $0, index: index) }
     }
 
@@ -230,25 +249,16 @@ public struct TFIDFVectorizer: Sendable {
             return record
         }
         let m = records.count
-        var sumSquares = 0.0
-        let sublinear = configuration.sublinearTF
         var columns = [Int32](repeating: 0, count: m)
-        var values = [Double](repeating: 0, count: m)
-        columns.withUnsafeMutableBufferPointer { columns in
-            values.withUnsafeMutableBufferPointer { out in
-                for e in 0..<m {
+        let values = columns.withUnsafeMutableBufferPointer { columns in
+            [Double](unsafeUninitializedCapacity: m) { out, n in
+                // One pass over the records: each gives its column as its idf is read.
+                weigh(m, count: { counts[$0] }, idf: { e in
                     let record = Int(records[e])
                     columns[e] = Int32(index.id(atRecord: record))
-                    let c = counts[e]
-                    let tf = sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)
-                    let v = tf * index.idf(atRecord: record)
-                    out[e] = v
-                    sumSquares += v * v
-                }
-                if configuration.normalize && sumSquares > 0 {
-                    let inv = 1 / sumSquares.squareRoot()
-                    for e in 0..<m { out[e] *= inv }
-                }
+                    return index.idf(atRecord: record)
+                }, into: out)
+                n = m
             }
         }
         return SparseVector(indices: columns, values: values)
@@ -256,11 +266,11 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The TF-IDF matrix of many texts, one row each, computed on up to `threads` threads.
     public func transform(_ texts: [String], threads: Int = 1) -> CSRMatrix {
-        let index = lookupIndex.index(for: vocabulary, idf: idf)
+        let index = lookupIndex
         let blocks = ParallelBlocks(count: texts.count, threads: threads)
         let parts = PartResults<SparseVector>(count: texts.count)
         blocks.run { range in
-            let counter = TermCounter(configuration: self.configuration, stopWords: self.stopWordTable)
+            let counter = self.makeCounter()
             for i in range { parts.set(i, self.transform(texts[i], using: counter, index: index)) }
         }
         var offsets = [0]
