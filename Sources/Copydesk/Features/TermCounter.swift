@@ -186,35 +186,33 @@ final class TermCounter {
         for v in a where v > largest { largest = v }
         let passes = largest < 1 << 8 ? 1 : largest < 1 << 16 ? 2 : largest < 1 << 24 ? 3 : 4
         // The histograms of the bytes in use, in one pass over the ids.
-        do {
-            c.update(repeating: 0, count: 256 * passes)
-            for k in 0..<n {
-                let v = UInt32(bitPattern: a[k])
-                c[Int(v & 255)] += 1
-                if passes > 1 { c[256 + Int((v >> 8) & 255)] += 1 }
-                if passes > 2 { c[512 + Int((v >> 16) & 255)] += 1 }
-                if passes > 3 { c[768 + Int(v >> 24)] += 1 }
-            }
-            var src = a.baseAddress!, dst = scratch
-            for pass in 0..<passes {
-                let h = c + 256 * pass
-                let shift = UInt32(8 * pass)
-                if h[Int((UInt32(bitPattern: src[0]) >> shift) & 255)] == n { continue }
-                var total = 0
-                for b in 0..<256 { let x = h[b]; h[b] = total; total += x }
-                for k in 0..<n {
-                    let v = src[k]
-                    let b = Int((UInt32(bitPattern: v) >> shift) & 255)
-                    dst[h[b]] = v
-                    h[b] += 1
-                }
-                swap(&src, &dst)
-            }
-            if src != a.baseAddress! { a.baseAddress!.update(from: src, count: n) }
+        c.update(repeating: 0, count: 256 * passes)
+        for k in 0..<n {
+            let v = UInt32(bitPattern: a[k])
+            c[Int(v & 255)] += 1
+            if passes > 1 { c[256 + Int((v >> 8) & 255)] += 1 }
+            if passes > 2 { c[512 + Int((v >> 16) & 255)] += 1 }
+            if passes > 3 { c[768 + Int(v >> 24)] += 1 }
         }
+        var src = a.baseAddress!, dst = scratch
+        for pass in 0..<passes {
+            let h = c + 256 * pass
+            let shift = UInt32(8 * pass)
+            if h[Int((UInt32(bitPattern: src[0]) >> shift) & 255)] == n { continue }
+            var total = 0
+            for b in 0..<256 { let x = h[b]; h[b] = total; total += x }
+            for k in 0..<n {
+                let v = src[k]
+                let b = Int((UInt32(bitPattern: v) >> shift) & 255)
+                dst[h[b]] = v
+                h[b] += 1
+            }
+            swap(&src, &dst)
+        }
+        if src != a.baseAddress! { a.baseAddress!.update(from: src, count: n) }
     }
 
-    /// ``sort(_:scratch:)`` on an array (for tests).
+    /// ``sort(_:scratch:histograms:)`` on an array (for tests).
     static func sort(_ a: inout [Int32]) {
         let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
         let histograms = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)

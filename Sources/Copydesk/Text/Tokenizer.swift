@@ -240,10 +240,10 @@ struct TokenWriter {
         if tokens.byteCount + n > tokens.byteCapacity { tokens.reserve(bytes: tokens.byteCount + n, segments: 0) }
     }
 
-    /// Appends one byte; room for it must have been reserved.
+    /// Appends one byte.
     @inline(__always)
     mutating func append(_ b: UInt8) {
-        precondition(tokens.byteCount < tokens.byteCapacity)
+        reserve(1)
         tokens.bytes[tokens.byteCount] = b
         tokens.byteCount += 1
     }
@@ -372,7 +372,6 @@ public struct Tokenizer: Sendable {
                           _ out: inout TokenWriter) {
         let v = scalar.value
         if v < 0x80 {
-            out.reserve(1)
             let b = UInt8(v)
             out.append(configuration.lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
         } else {
@@ -385,7 +384,7 @@ public struct Tokenizer: Sendable {
     @inline(never)
     func appendNonASCII(_ scalar: Unicode.Scalar, _ source: UnsafePointer<UInt8>, _ length: Int, _ out: inout TokenWriter) {
         if configuration.lowercase && scalar.properties.changesWhenLowercased {
-            for b in scalar.properties.lowercaseMapping.utf8 { out.reserve(1); out.append(b) }
+            for b in scalar.properties.lowercaseMapping.utf8 { out.append(b) }
         } else {
             out.append(source, length, lowercase: false)
         }
@@ -416,7 +415,7 @@ public struct Tokenizer: Sendable {
         }
         while k < end {
             let b = tokens.byte(k)
-            let separator = b < 0x80 && b != 0x27 && !((b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A))
+            let separator = b < 0x80 && b != 0x27 && !Tokenizer.isASCIIAlphanumeric(b)
             if separator {
                 flush()
                 partStart = k + 1
@@ -583,7 +582,6 @@ public struct Tokenizer: Sendable {
             }
             if joiner == 0 { break }
             joined = joined || joiner != 0x27
-            tokens.reserve(1)
             tokens.append(joiner)
             segmentLength = 0
             i += len
@@ -623,9 +621,6 @@ public struct Tokenizer: Sendable {
     /// If an e-mail address starts at `i`, the index one past its end. Otherwise nil, and `runEnd` is
     /// set past the local-part characters scanned, none of which can start an address either.
     static func emailEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, runEnd: inout Int) -> Int? {
-        @inline(__always) func isAlnum(_ b: UInt8) -> Bool {
-            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
-        }
         var j = i
         while j < n, isLocalPartByte(p[j]) { j += 1 }
         guard j < n, p[j] == 0x40, j > i else { runEnd = j; return nil }
@@ -633,7 +628,7 @@ public struct Tokenizer: Sendable {
         var lastDot = -1
         while k < n {
             let b = p[k]
-            if isAlnum(b) || b == 0x2D { k += 1 }
+            if isASCIIAlphanumeric(b) || b == 0x2D { k += 1 }
             else if b == 0x2E && k > j + 1 && p[k - 1] != 0x2E { lastDot = k; k += 1 }
             else { break }
         }
