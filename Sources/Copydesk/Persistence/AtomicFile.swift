@@ -5,7 +5,8 @@ import Glibc
 
 /// Error messages for file-system failures that name the path and the cause, not an NSError dump.
 enum FileErrors {
-    static func reason(_ error: any Error, path: String) -> String {
+    /// Why `path` could not be read, judged from what is there.
+    static func reason(path: String) -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? "is a directory" : "permission denied or unreadable"

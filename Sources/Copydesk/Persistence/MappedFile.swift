@@ -20,7 +20,7 @@ final class MappedFile: @unchecked Sendable {
     /// reading it (``ModelFileError/unreadable(path:reason:)``).
     init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ModelFileError.unreadable(path: path, reason: MappedFile.reason(errno, path: path)) }
+        guard fd >= 0 else { throw ModelFileError.unreadable(path: path, reason: FileErrors.reason(path: path)) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ModelFileError.unreadable(path: path, reason: FileErrors.errnoText) }
@@ -69,15 +69,6 @@ final class MappedFile: @unchecked Sendable {
             count += got
         }
         return UnsafeRawBufferPointer(start: buffer, count: count)
-    }
-
-    private static func reason(_ code: Int32, path: String) -> String {
-        switch code {
-        case ENOENT, ENOTDIR: return "no such file"
-        case EACCES, EPERM: return "permission denied or unreadable"
-        case EISDIR: return "is a directory"
-        default: return String(cString: strerror(code))
-        }
     }
 }
 

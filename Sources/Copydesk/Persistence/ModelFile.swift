@@ -134,9 +134,9 @@ public enum ModelFile {
                         coefficients = view
                         finite = view.withUnsafeBufferPointer(ModelFile.allFinite)
                     } else {
-                        let (values, valuesFinite) = try reader.finiteDoubles(v * k)
+                        let values = try reader.doubles(v * k)
                         coefficients = CoefficientMatrix(values)
-                        finite = valuesFinite
+                        finite = values.withUnsafeBufferPointer(ModelFile.allFinite)
                     }
                     let intercepts = try reader.doubles(k)
                     guard finite, intercepts.allSatisfy(\.isFinite) else {
@@ -168,7 +168,7 @@ public enum ModelFile {
                     throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
                 }
                 let table = TermTable(arena: arena, ends: ends)
-                // The lookup layout too, while the other thread copies the weights.
+                // The lookup layout too, while the other thread checks the checksum and the weights.
                 return (table, idf, table.hasDuplicates ? nil : VocabularyIndex(table, idf: idf))
             }
         }
@@ -189,7 +189,8 @@ public enum ModelFile {
                                  coefficients: coefficients, intercepts: intercepts, report: header.training)
     }
 
-    /// Whether no value is infinite or NaN (every exponent bit set), eight lanes at a time.
+    /// Whether no value is infinite or NaN (every exponent bit set), four at a time without a branch
+    /// per value (the weights of a large model are checked on every load).
     static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
         guard let base = values.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
@@ -323,24 +324,6 @@ private struct ByteReader {
     mutating func uint64() throws -> UInt64 {
         let b = try bytes(8)
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex, as: UInt64.self))
-    }
-
-    /// `n` doubles, and whether all are finite (checked as they are copied).
-    mutating func finiteDoubles(_ n: Int) throws -> (values: [Double], allFinite: Bool) {
-        let b = try bytes(8 * n)
-        var exponents: UInt64 = 0
-        var infinite = false
-        let values: [Double] = HugePages.array(count: n) { buffer in
-            for i in 0..<n {
-                let bits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: b.startIndex + 8 * i, as: UInt64.self))
-                buffer[i] = Double(bitPattern: bits)
-                // A non-finite double has every exponent bit set.
-                let e = bits & 0x7FF0_0000_0000_0000
-                exponents |= e == 0x7FF0_0000_0000_0000 ? 1 : 0
-            }
-            infinite = exponents != 0
-        }
-        return (values, !infinite)
     }
 
     mutating func doubles(_ n: Int) throws -> [Double] {
