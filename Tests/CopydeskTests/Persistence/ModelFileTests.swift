@@ -9,12 +9,17 @@ import Testing
                                            tfidf: .init(minDF: .count(1)), regression: .init(threads: threads))
     }
 
-    @Test func saveLoadPredictIsIdentical() throws {
-        let model = try Self.trainSmall()
+    /// `model` written to `m.cdm` in a fresh folder and read back.
+    static func roundTrip(_ model: SectionClassifier) throws -> (loaded: SectionClassifier, path: String, dir: URL) {
         let dir = try TestPaths.temporaryDirectory()
         let path = dir.appendingPathComponent("m.cdm").path
         try ModelFile.write(model, to: path)
-        let loaded = try ModelFile.read(from: path)
+        return (try ModelFile.read(from: path), path, dir)
+    }
+
+    @Test func saveLoadPredictIsIdentical() throws {
+        let model = try Self.trainSmall()
+        let (loaded, _, dir) = try Self.roundTrip(model)
         #expect(loaded.sections == model.sections)
         #expect(loaded.coefficients == model.coefficients && loaded.intercepts == model.intercepts)
         #expect(loaded.vectorizer.idf == model.vectorizer.idf)
@@ -127,10 +132,7 @@ import Testing
     /// does, by rename) leaves the loaded model working and unchanged.
     @Test func aLoadedModelOutlivesTheReplacementOfItsFile() throws {
         let first = try Self.trainSmall()
-        let dir = try TestPaths.temporaryDirectory()
-        let path = dir.appendingPathComponent("m.cdm").path
-        try ModelFile.write(first, to: path)
-        let loaded = try ModelFile.read(from: path)
+        let (loaded, path, _) = try Self.roundTrip(first)
         let other = try SectionClassifier.train([LabeledText(text: "alpha beta", label: "a"), LabeledText(text: "gamma delta", label: "b")],
                                                 tfidf: TFIDFConfiguration(minDF: .count(1)))
         try ModelFile.write(other, to: path)
