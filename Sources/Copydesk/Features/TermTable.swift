@@ -44,8 +44,7 @@ public struct TermTable: Sendable {
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard let base = key.baseAddress else { return finish(seed) }
         var h = seed, start = 0
-        while let space = memchr(base + start, 0x20, key.count - start) {
-            let i = base.distance(to: space.assumingMemoryBound(to: UInt8.self))
+        for i in 0..<key.count where base[i] == 0x20 {
             h = combine(h, segmentHash(base + start, i - start))
             start = i + 1
         }
@@ -232,44 +231,15 @@ public struct TermTable: Sendable {
         }
     }
 
-    /// Rebuilds a table from serialized parts (``arena`` and ``ends``), as stored in model files.
-    init(arena: [UInt8], ends: [Int]) {
-        self.init(capacity: ends.count)
+    /// A table from parts computed elsewhere (``LoadedVocabulary``): `slots` must hold every id
+    /// as ``insert(_:)`` would have placed it in a table of `mask + 1` slots.
+    init(arena: [UInt8], ends: [Int], hashes: [UInt64], slots: [UInt64], mask: Int) {
+        precondition(hashes.count == ends.count && slots.count == mask + 1 && ends.count * 2 <= slots.count)
         self.arena = arena
         self.ends = ends
-        hashes.reserveCapacity(ends.count)
-        arena.withUnsafeBufferPointer { a in
-            for id in 0..<ends.count {
-                let r = range(id)
-                hashes.append(TermTable.hash(UnsafeBufferPointer(rebasing: a[r])))
-            }
-        }
-        // Filled in slot order, in the slots taken out of `self` (by swap, not copied) so that
-        // `equal` can read the terms meanwhile.
-        var table: [UInt64] = []
-        swap(&table, &slots)
-        var duplicates = false
-        let order = hashes.withUnsafeBufferPointer { TermTable.slotOrder($0, mask: mask) }
-        arena.withUnsafeBufferPointer { a in
-            table.withUnsafeMutableBufferPointer { table in
-                for id32 in order {
-                    let id = Int(id32)
-                    let h = hashes[id], mine = UnsafeBufferPointer(rebasing: a[range(id)])
-                    var s = Int(truncatingIfNeeded: h) & mask
-                    while table[s] != 0 {
-                        let entry = table[s]
-                        if entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000,
-                           equal(Int(entry & 0xFFFF_FFFF) - 1, mine) {
-                            duplicates = true
-                        }
-                        s = (s + 1) & mask
-                    }
-                    table[s] = TermTable.slotEntry(h, id)
-                }
-            }
-        }
-        slots = table
-        hasDuplicates = duplicates
+        self.hashes = hashes
+        self.slots = slots
+        self.mask = mask
     }
 
     /// Term ids ordered by their home slot's block of 64 slots (a counting sort), so that filling a
@@ -289,10 +259,6 @@ public struct TermTable: Sendable {
             n = hashes.count
         }
     }
-
-    /// True when a table rebuilt from serialized parts held the same term twice (a damaged or
-    /// hand-made model file).
-    private(set) var hasDuplicates = false
 
     enum Precedence { case before, after, tie }
 

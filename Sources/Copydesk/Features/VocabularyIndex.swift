@@ -21,45 +21,90 @@ struct VocabularyIndex: Sendable {
 
     init(_ vocabulary: TermTable, idf: [Double]) {
         precondition(idf.count == vocabulary.count, "one idf per term")
-        var size = 16
-        while size < vocabulary.count * 2 { size <<= 1 }
-        mask = size - 1
-        var words = 0
-        for id in 0..<vocabulary.count { words += 2 + (vocabulary.range(id).count + 7) / 8 }
-        precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
-        // Records in id order, then the slots filled block by block (``TermTable/slotOrder(_:mask:)``).
-        var offsets = [Int](repeating: 0, count: vocabulary.count)
-        let recordArray: [UInt64] = vocabulary.arena.withUnsafeBytes { arena in
-            HugePages.array(count: words) { r in
-                r.initialize(repeating: 0)
-                let bytes = UnsafeMutableRawPointer(r.baseAddress!)
-                var at = 0
-                for id in 0..<vocabulary.count {
-                    let range = vocabulary.range(id)
-                    offsets[id] = at
-                    r[at] = UInt64(id) | UInt64(range.count) << 32
-                    r[at + 1] = idf[id].bitPattern
-                    (bytes + 8 * (at + 2)).copyMemory(from: arena.baseAddress! + range.lowerBound, byteCount: range.count)
-                    at += 2 + (range.count + 7) / 8
+        self = vocabulary.arena.withUnsafeBufferPointer { arena in
+            vocabulary.ends.withUnsafeBufferPointer { ends in
+                vocabulary.hashes.withUnsafeBufferPointer { hashes in
+                    idf.withUnsafeBufferPointer { idf in
+                        VocabularyIndex.build(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: 1,
+                                              termSlots: false).index
+                    }
                 }
             }
         }
-        let mask = mask
-        let slotArray: [UInt64] = vocabulary.hashes.withUnsafeBufferPointer { hashes in
-            let order = TermTable.slotOrder(hashes, mask: mask)
-            return HugePages.array(count: size) { slots in
-                slots.initialize(repeating: 0)
+    }
+
+    private init(slots: [UInt64], mask: Int, records: [UInt64]) {
+        self.slots = slots
+        self.mask = mask
+        self.records = records
+    }
+
+    /// The index of the terms `ends` delimits in `arena` (``TermTable``'s layout), whose
+    /// ``TermTable/hash(_:)`` are `hashes`; the records are written on up to `threads` threads.
+    /// With `termSlots`, also the slot array of a ``TermTable`` of the same terms: its slots are
+    /// where the index's are (same hashes, size and order of insertion), so one probe fills both.
+    static func build(arena: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, hashes: UnsafeBufferPointer<UInt64>,
+                      idf: UnsafeBufferPointer<Double>, threads: Int,
+                      termSlots: Bool) -> (index: VocabularyIndex, termSlots: [UInt64]?, mask: Int) {
+        let v = ends.count
+        var size = 16
+        while size < v * 2 { size <<= 1 }
+        let mask = size - 1
+        guard v > 0 else {
+            let empty = [UInt64](repeating: 0, count: size)
+            return (VocabularyIndex(slots: empty, mask: mask, records: []), termSlots ? empty : nil, mask)
+        }
+        // Record offsets in words, records in id order.
+        var offsets = [Int](repeating: 0, count: v + 1)
+        for id in 0..<v {
+            let length = ends[id] - (id == 0 ? 0 : ends[id - 1])
+            offsets[id + 1] = offsets[id] + 2 + (length + 7) / 8
+        }
+        let words = offsets[v]
+        precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
+        let records: [UInt64] = offsets.withUnsafeBufferPointer { offsets in
+            HugePages.array(count: words) { r in
+                let out = UncheckedMutablePointer(r.baseAddress!)
+                let (a, e, f, o) = (UncheckedPointer(arena.baseAddress ?? UnsafePointer(bitPattern: 8)!),
+                                    UncheckedPointer(ends.baseAddress!), UncheckedPointer(idf.baseAddress!),
+                                    UncheckedPointer(offsets.baseAddress!))
+                ParallelBlocks(count: v, threads: v >= 1 << 16 ? threads : 1).run { range in
+                    let (r, ends, offsets) = (out.pointer, e.pointer, o.pointer)
+                    (r + offsets[range.lowerBound]).initialize(repeating: 0, count: offsets[range.upperBound] - offsets[range.lowerBound])
+                    for id in range {
+                        let start = id == 0 ? 0 : ends[id - 1], at = offsets[id]
+                        r[at] = UInt64(id) | UInt64(ends[id] - start) << 32
+                        r[at + 1] = f.pointer[id].bitPattern
+                        UnsafeMutableRawPointer(r + at + 2).copyMemory(from: a.pointer + start, byteCount: ends[id] - start)
+                    }
+                }
+            }
+        }
+        // Slots filled block by block (``TermTable/slotOrder(_:mask:)``).
+        var table: [UInt64]? = nil
+        let order = TermTable.slotOrder(hashes, mask: mask)
+        let slots: [UInt64] = HugePages.array(count: size) { slots in
+            slots.initialize(repeating: 0)
+            func fill(_ termTable: UnsafeMutableBufferPointer<UInt64>?) {
                 for id32 in order {
                     let id = Int(id32)
                     let h = hashes[id]
                     var s = Int(truncatingIfNeeded: h) & mask
                     while slots[s] != 0 { s = (s + 1) & mask }
                     slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(offsets[id] + 1)
+                    termTable?[s] = TermTable.slotEntry(h, id)
                 }
             }
+            if termSlots {
+                table = HugePages.array(count: size) { t in
+                    t.initialize(repeating: 0)
+                    fill(t)
+                }
+            } else {
+                fill(nil)
+            }
         }
-        slots = slotArray
-        records = recordArray
+        return (VocabularyIndex(slots: slots, mask: mask, records: records), table, mask)
     }
 
     /// Bytes held by the index.

@@ -113,14 +113,15 @@ public enum ModelFile {
         guard bytes.count == expected else {
             throw ModelFileError.malformed(path: path, reason: "\(bytes.count - expected) unexpected bytes after the model")
         }
-        // Two halves on two threads: the checksum with the weights, and the vocabulary (offsets,
-        // bytes, term table) with idf. Both only read bounds-checked slices, so they are safe on any
+        // Two tasks on two threads: the checksum with the weights, and the vocabulary's parts
+        // (offsets, bytes, idf). Both only read bounds-checked slices, so they are safe on any
         // bytes; a checksum mismatch is reported first, as when the checksum was checked before.
+        // Then the term table and lookup index, on both threads too (``LoadedVocabulary``).
         let vocabularyStart = padded(16 + headerLength)
         let idfStart = padded(vocabularyStart + 8 * v + header.vocabularyBytes)
         let file = UncheckedRawBuffer(bytes: bytes)
         let weights = Box<Result<(coefficients: CoefficientMatrix, intercepts: [Double]), any Error>>()
-        let vocabularyPart = Box<Result<(TermTable, [Double], VocabularyIndex?), any Error>>()
+        let vocabularyPart = Box<Result<(arena: [UInt8], ends: [Int], idf: [Double]), any Error>>()
         let decodeTask: @Sendable (Int) -> Void = { task in
             let bytes = file.bytes
             if task == 0 {
@@ -148,17 +149,23 @@ public enum ModelFile {
             }
             vocabularyPart.value = Result {
                 var reader = ByteReader(bytes: bytes, path: path, offset: vocabularyStart)
-                var ends = [Int](repeating: 0, count: v)
-                var previous = 0
-                for i in 0..<v {
-                    let e = Int(truncatingIfNeeded: try reader.uint64())
-                    guard e > previous, e <= header.vocabularyBytes else {
-                        throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+                let stored = try reader.bytes(8 * v)
+                var increasing = true
+                let ends = [Int](unsafeUninitializedCapacity: v) { out, count in
+                    var previous = 0
+                    for i in 0..<v {
+                        let e = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(
+                            fromByteOffset: stored.startIndex + 8 * i, as: UInt64.self)))
+                        increasing = increasing && e > previous
+                        out[i] = e
+                        previous = e
                     }
-                    ends[i] = e
-                    previous = e
+                    count = v
                 }
-                guard previous == header.vocabularyBytes else {
+                guard increasing, ends[v - 1] <= header.vocabularyBytes else {
+                    throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+                }
+                guard ends[v - 1] == header.vocabularyBytes else {
                     throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
                 }
                 let arena = Array(try reader.bytes(header.vocabularyBytes))
@@ -167,22 +174,21 @@ public enum ModelFile {
                 guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                     throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
                 }
-                let table = TermTable(arena: arena, ends: ends)
-                // The lookup layout too, while the other thread checks the checksum and the weights.
-                return (table, idf, table.hasDuplicates ? nil : VocabularyIndex(table, idf: idf))
+                return (arena, ends, idf)
             }
         }
         // Small models (tests, the shipped newsroom model) decode faster on one thread.
-        if bytes.count >= 1 << 20 {
+        let threads = bytes.count >= 1 << 20 ? 2 : 1
+        if threads == 2 {
             DispatchQueue.concurrentPerform(iterations: 2, execute: decodeTask)
         } else {
             decodeTask(0)
             decodeTask(1)
         }
         let (coefficients, intercepts) = try weights.value!.get()
-        let (vocabulary, idf, index) = try vocabularyPart.value!.get()
-        guard vocabulary.count == v, !vocabulary.hasDuplicates else {
-            throw ModelFileError.malformed(path: path, reason: "duplicate vocabulary terms")
+        let (arena, ends, idf) = try vocabularyPart.value!.get()
+        guard let (vocabulary, index) = LoadedVocabulary.build(arena: arena, ends: ends, idf: idf, threads: threads) else {
+            throw ModelFileError.malformed(path: path, reason: "vocabulary terms repeated or out of byte order")
         }
         let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf, index: index)
         return SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,

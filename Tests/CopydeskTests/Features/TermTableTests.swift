@@ -12,16 +12,23 @@ import Testing
         #expect(t.string(4321) == "term4321")
     }
 
-    @Test func rebuildingReportsDuplicateTerms() {
-        #expect(!TermTable(arena: Array("abcd".utf8), ends: [2, 4]).hasDuplicates)
-        #expect(TermTable(arena: Array("abab".utf8), ends: [2, 4]).hasDuplicates)
+    /// A model file's vocabulary must be in strictly increasing byte order: a repeated or misplaced
+    /// term is refused.
+    @Test func loadingRefusesRepeatedOrUnsortedTerms() {
+        let idf = [1.0, 1.0, 1.0]
+        #expect(LoadedVocabulary.build(arena: Array("aabab".utf8), ends: [1, 3, 5], idf: idf, threads: 1) == nil)
+        #expect(LoadedVocabulary.build(arena: Array("abcab".utf8), ends: [2, 3, 5], idf: idf, threads: 1) == nil)
+        #expect(LoadedVocabulary.build(arena: Array("aaba".utf8), ends: [1, 2, 4], idf: idf, threads: 1) == nil)
+        #expect(LoadedVocabulary.build(arena: Array("aabb".utf8), ends: [1, 3, 4], idf: idf, threads: 1) != nil)
     }
 
-    @Test func rebuiltFromPartsFindsEveryTerm() {
+    @Test func loadedFromPartsFindsEveryTerm() {
+        let terms = ["a", "a b", "b", "ü"]
         var t = TermTable()
-        for w in ["b", "a", "ü", "a b"] { t.insert(w) }
-        let copy = TermTable(arena: t.arena, ends: t.ends)
-        for w in ["b", "a", "ü", "a b"] { #expect(copy.id(of: w) == t.id(of: w)) }
+        for w in terms { t.insert(w) }
+        let loaded = LoadedVocabulary.build(arena: t.arena, ends: t.ends, idf: [1, 2, 3, 4], threads: 1)
+        for w in terms { #expect(loaded?.table.id(of: w) == t.id(of: w)) }
+        #expect(loaded?.table.id(of: "c") == nil)
     }
 
     /// An n-gram looked up from its tokens' segment hashes finds the term inserted as joined bytes.
@@ -102,17 +109,55 @@ import Testing
         }
     }
 
-    /// A table rebuilt from stored parts (filled in slot order) finds every term by its id and
-    /// flags a repeated term.
-    @Test func rebuiltTablesFindEveryTermAndFlagRepeats() {
+    /// A large vocabulary loaded on two threads gives the table and index that inserting its terms
+    /// one by one gives: the same id for every term, the same idf, nothing for absent keys.
+    @Test func loadedVocabularyAgreesWithInsertedTerms() {
+        var unsorted = TermTable()
+        for i in 0..<100_000 { unsorted.insert("term\(i * 7919 % 100_003)" + (i % 3 == 0 ? " x\(i % 11)" : "")) }
+        var ids = Array(0..<unsorted.count)
+        unsorted.sortByBytes(&ids)
         var t = TermTable()
-        for i in 0..<5000 { t.insert("term\(i * 7919 % 100_003)") }
-        let rebuilt = TermTable(arena: t.arena, ends: t.ends)
-        #expect(!rebuilt.hasDuplicates)
-        for id in 0..<t.count { #expect(rebuilt.id(of: t.string(id)) == id) }
-        #expect(rebuilt.id(of: "term") == nil)
-        // The same bytes twice: "abc" "xyz" "abc".
-        let repeated = TermTable(arena: Array("abcxyzabc".utf8), ends: [3, 6, 9])
-        #expect(repeated.hasDuplicates)
+        for id in ids { t.insert(unsorted.string(id)) }
+        let idf = (0..<t.count).map { 1 + Double($0) / 7 }
+        guard let loaded = LoadedVocabulary.build(arena: t.arena, ends: t.ends, idf: idf, threads: 2) else {
+            Issue.record("sorted terms refused")
+            return
+        }
+        let index = VocabularyIndex(t, idf: idf)
+        #expect(loaded.table.count == t.count)
+        #expect(loaded.table.hashes == t.hashes)
+        for id in stride(from: 0, to: t.count, by: 1) {
+            let w = t.string(id)
+            #expect(loaded.table.id(of: w) == id)
+            #expect(TermTableTests.lookUp(w, in: loaded.index) == id, "\(w)")
+            #expect(TermTableTests.lookUp(w, in: index) == id, "\(w)")
+        }
+        for w in ["term", "term1 x", "x1", "term3 x0 x1", ""] {
+            #expect(loaded.table.id(of: w) == nil)
+            #expect(TermTableTests.lookUp(w, in: loaded.index) == nil)
+        }
+        #expect(loaded.index.byteCount == index.byteCount)
+    }
+
+    /// The id the index finds for `term` (split on spaces into segments, as a text's n-gram is).
+    static func lookUp(_ term: String, in index: VocabularyIndex) -> Int? {
+        let parts = term.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
+        var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
+        var h = TermTable.seed
+        for p in parts {
+            starts.append(bytes.count)
+            bytes += p
+            ends.append(bytes.count)
+            h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
+        }
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { b in
+            starts.withUnsafeBufferPointer { s in
+                ends.withUnsafeBufferPointer { e in
+                    index.id(of: TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
+                                         hash: TermTable.finish(h)))
+                }
+            }
+        }
     }
 }

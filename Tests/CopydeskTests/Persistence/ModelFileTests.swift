@@ -80,8 +80,7 @@ import Testing
             var copy = bytes
             let at = coefficientsEnd - 8 * (d * k - index)
             withUnsafeBytes(of: value.bitPattern.littleEndian) { copy.replaceSubrange(at..<(at + 8), with: $0) }
-            let sum = copy[0..<(copy.count - 8)].withUnsafeBytes { ModelFile.checksum($0) }
-            withUnsafeBytes(of: sum.littleEndian) { copy.replaceSubrange((copy.count - 8)..<copy.count, with: $0) }
+            Self.resum(&copy)
             #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "non-finite or negative weights"),
                     "\(value) at coefficient \(index)") { _ = try decode(copy) }
             // The same through a file, whose weights are checked in the mapping.
@@ -89,6 +88,39 @@ import Testing
             FileManager.default.createFile(atPath: path, contents: Data(copy))
             #expect(throws: ModelFileError.malformed(path: path, reason: "non-finite or negative weights"),
                     "\(value) at coefficient \(index), mapped") { _ = try ModelFile.read(from: path) }
+        }
+    }
+
+    /// Rewrites the checksum of a model file's bytes (a file edited by something else).
+    static func resum(_ bytes: inout [UInt8]) {
+        let sum = bytes[0..<(bytes.count - 8)].withUnsafeBytes { ModelFile.checksum($0) }
+        withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..<bytes.count, with: $0) }
+    }
+
+    /// The vocabulary is stored in byte order: two terms swapped, or one written over the next,
+    /// under a valid checksum, are refused.
+    @Test func vocabularyOutOfOrderOrRepeatedIsRefused() throws {
+        let model = try Self.trainSmall()
+        let bytes = try ModelFile.encode(model)
+        let v = model.vectorizer.featureCount
+        let headerLength = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self))) }
+        let arenaStart = ModelFile.padded(16 + headerLength) + 8 * v
+        let vocabulary = model.vectorizer.vocabulary
+        // Two neighbouring terms of the same length, so that the offsets stay valid.
+        guard let i = (0..<(v - 1)).first(where: { vocabulary.range($0).count == vocabulary.range($0 + 1).count }) else {
+            Issue.record("no neighbouring terms of equal length")
+            return
+        }
+        let first = vocabulary.range(i), second = vocabulary.range(i + 1)
+        var swapped = bytes, repeated = bytes
+        swapped.replaceSubrange((arenaStart + first.lowerBound)..<(arenaStart + first.upperBound), with: vocabulary.bytes(i + 1))
+        swapped.replaceSubrange((arenaStart + second.lowerBound)..<(arenaStart + second.upperBound), with: vocabulary.bytes(i))
+        repeated.replaceSubrange((arenaStart + second.lowerBound)..<(arenaStart + second.upperBound), with: vocabulary.bytes(i))
+        for var copy in [swapped, repeated] {
+            Self.resum(&copy)
+            #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "vocabulary terms repeated or out of byte order")) {
+                _ = try decode(copy)
+            }
         }
     }
 

@@ -1,0 +1,67 @@
+/// A fitted vocabulary rebuilt from a model file: its ``TermTable`` and its ``VocabularyIndex``,
+/// made together and, for a large vocabulary, on two threads.
+///
+/// Loading a model is mostly this work (hashing every term, laying out the records, filling two
+/// slot arrays), so it is shared out: the terms are hashed and checked in two halves at once, the
+/// records are written in two halves at once, and one probe per term fills the slots of both the
+/// table and the index, which sit at the same positions.
+enum LoadedVocabulary {
+    /// The table and index of the terms `ends` delimits in `arena`, or nil when the terms are not
+    /// in strictly increasing byte order (a model file stores them sorted, so a repeated or
+    /// misplaced term means a damaged file).
+    static func build(arena: [UInt8], ends: [Int], idf: [Double], threads: Int) -> (table: TermTable, index: VocabularyIndex)? {
+        precondition(idf.count == ends.count, "one idf per term")
+        let v = ends.count
+        let parallel = v >= 1 << 16 ? threads : 1
+        var sorted = true
+        let hashes: [UInt64] = arena.withUnsafeBufferPointer { arena in
+            ends.withUnsafeBufferPointer { ends in
+                [UInt64](unsafeUninitializedCapacity: v) { out, count in
+                    let blocks = ParallelBlocks(count: v, threads: parallel)
+                    let inOrder = PartResults<Bool>(count: blocks.ranges.count)
+                    let (a, e, h) = (UncheckedPointer(arena.baseAddress ?? UnsafePointer(bitPattern: 8)!),
+                                     UncheckedPointer(ends.baseAddress ?? UnsafePointer(bitPattern: 8)!),
+                                     UncheckedMutablePointer(out.baseAddress!))
+                    blocks.runIndexed { b, range in
+                        let (arena, ends) = (a.pointer, e.pointer)
+                        var ordered = true
+                        for id in range {
+                            let start = id == 0 ? 0 : ends[id - 1]
+                            h.pointer[id] = TermTable.hash(UnsafeBufferPointer(start: arena + start, count: ends[id] - start))
+                            if id > 0 {
+                                let previous = id == 1 ? 0 : ends[id - 2]
+                                ordered = ordered && LoadedVocabulary.precedes(arena + previous, start - previous,
+                                                                               arena + start, ends[id] - start)
+                            }
+                        }
+                        inOrder.set(b, ordered)
+                    }
+                    sorted = inOrder.values.allSatisfy { $0 }
+                    count = v
+                }
+            }
+        }
+        guard sorted else { return nil }
+        let (index, slots, mask) = arena.withUnsafeBufferPointer { arena in
+            ends.withUnsafeBufferPointer { ends in
+                hashes.withUnsafeBufferPointer { hashes in
+                    idf.withUnsafeBufferPointer { idf in
+                        VocabularyIndex.build(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: parallel, termSlots: true)
+                    }
+                }
+            }
+        }
+        return (TermTable(arena: arena, ends: ends, hashes: hashes, slots: slots!, mask: mask), index)
+    }
+
+    /// Whether the `n` bytes at `x` come strictly before the `m` bytes at `y` in byte order.
+    @inline(__always)
+    static func precedes(_ x: UnsafePointer<UInt8>, _ n: Int, _ y: UnsafePointer<UInt8>, _ m: Int) -> Bool {
+        var i = 0
+        while i < n && i < m {
+            if x[i] != y[i] { return x[i] < y[i] }
+            i += 1
+        }
+        return n < m
+    }
+}
