@@ -6,6 +6,9 @@
 #define COPYDESK_CKERNELS_H
 
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /// For features `first..<end` of a matrix stored by columns (`offsets`, `rows`, `values`: the
 /// transpose in CSR form) and one chunk of 4 classes: `t = x_jᵀ Γ` over the chunk's packed `n × 4`
@@ -32,6 +35,37 @@ void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, 
 
 /// Asks the processor to start loading the cache line at `p` (no effect on results).
 static inline void copydesk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// The length of the run of ASCII letters and digits that starts at `p` (at most `n` bytes), copied
+/// to `out` as it is measured, ASCII letters lowercased when `lower` is non-zero. Sixteen bytes at a
+/// time where both `p` and `out` have that many left: `out` must have room for `n` bytes, and bytes
+/// of `out` past the run may be overwritten.
+static inline int64_t copydesk_ascii_word(const uint8_t *p, int64_t n, uint8_t *out, int lower) {
+    int64_t j = 0;
+#if defined(__SSE2__)
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i letter_base = _mm_set1_epi8((char)(0x61 + 0x80)), letter_limit = _mm_set1_epi8((char)(-128 + 26));
+    const __m128i digit_base = _mm_set1_epi8((char)(0x30 + 0x80)), digit_limit = _mm_set1_epi8((char)(-128 + 10));
+    while (n - j >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + j));
+        // x - base in [0, limit) as unsigned bytes, by a signed compare after moving 0 to -128.
+        __m128i letter = _mm_cmplt_epi8(_mm_sub_epi8(_mm_or_si128(v, case_bit), letter_base), letter_limit);
+        __m128i digit = _mm_cmplt_epi8(_mm_sub_epi8(v, digit_base), digit_limit);
+        __m128i word = lower ? _mm_or_si128(v, _mm_and_si128(letter, case_bit)) : v;
+        _mm_storeu_si128((__m128i *)(out + j), word);
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+        if (mask != 0xFFFF) return j + __builtin_ctz(~mask);
+        j += 16;
+    }
+#endif
+    for (; j < n; j++) {
+        uint8_t b = p[j];
+        int letter = (uint8_t)((b | 0x20) - 0x61) < 26;
+        if (!letter && (uint8_t)(b - 0x30) >= 10) break;
+        out[j] = lower && letter ? (uint8_t)(b | 0x20) : b;
+    }
+    return j;
+}
 
 /// Sets glibc's mmap threshold (allocations of at least `bytes` get their own mapping, returned to
 /// the system when freed) and keeps it from adapting; returns 0 where unsupported (not glibc).

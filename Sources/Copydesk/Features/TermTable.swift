@@ -89,7 +89,15 @@ public struct TermTable: Sendable {
 
     /// A hash of `count` bytes at `p`, eight at a time.
     @inline(__always)
-    static func segmentHash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+    static func segmentHash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 { segmentHash(p, count, padded: false) }
+
+    /// ``segmentHash(_:_:)`` of `count` bytes at `p` after which at least 8 more bytes are
+    /// readable: the last bytes are one load, masked, instead of a loop. The same value.
+    @inline(__always)
+    static func segmentHashPadded(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 { segmentHash(p, count, padded: true) }
+
+    @inline(__always)
+    private static func segmentHash(_ p: UnsafePointer<UInt8>, _ count: Int, padded: Bool) -> UInt64 {
         let raw = UnsafeRawPointer(p)
         var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
         var i = 0
@@ -100,7 +108,12 @@ public struct TermTable: Sendable {
         }
         if i < count {
             var tail: UInt64 = 0
-            for k in i..<count { tail |= UInt64(p[k]) << (8 * UInt64(k - i)) }
+            if padded {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                tail = word & (~UInt64(0) >> UInt64(8 * (8 - (count - i))))
+            } else {
+                for k in i..<count { tail |= UInt64(p[k]) << (8 * UInt64(k - i)) }
+            }
             h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
             h ^= h >> 29
         }

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,7 +63,12 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
 /// Byte segments stored back to back in raw memory: `bytes`, `bounds` (`bounds[0] = 0`; segment
 /// `i` is `bounds[i]..<bounds[i + 1]`, so `bounds` and `bounds + 1` are the starts and ends) and
 /// each segment's ``TermTable/segmentHash(_:_:)``. A value type over memory its owner frees.
+///
+/// `bytes` has ``slack`` initialised bytes past its capacity, so that a segment's hash can read its
+/// last bytes as one word (``TermTable/segmentHashPadded(_:_:)``).
 struct SegmentBuffer {
+    static let slack = 8
+
     private(set) var bytes: UnsafeMutablePointer<UInt8>
     var byteCount = 0
     private(set) var byteCapacity: Int
@@ -74,7 +80,8 @@ struct SegmentBuffer {
     init(bytes: Int, segments: Int) {
         byteCapacity = bytes
         capacity = segments
-        self.bytes = .allocate(capacity: bytes)
+        self.bytes = .allocate(capacity: bytes + SegmentBuffer.slack)
+        self.bytes.initialize(repeating: 0, count: bytes + SegmentBuffer.slack)
         bounds = .allocate(capacity: segments + 1)
         hashes = .allocate(capacity: segments)
         bounds[0] = 0
@@ -103,11 +110,19 @@ struct SegmentBuffer {
         p = q
     }
 
+    private static func growBytes(_ p: inout UnsafeMutablePointer<UInt8>, used: Int, to capacity: Int) {
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + slack)
+        q.moveInitialize(from: p, count: used)
+        (q + used).initialize(repeating: 0, count: capacity + slack - used)
+        p.deallocate()
+        p = q
+    }
+
     /// Room for `needed` bytes and `segments` segments in all, keeping what is stored.
     mutating func reserve(bytes needed: Int, segments: Int) {
         if needed > byteCapacity {
             byteCapacity = max(needed, 2 * byteCapacity)
-            SegmentBuffer.grow(&bytes, used: byteCount, to: byteCapacity)
+            SegmentBuffer.growBytes(&bytes, used: byteCount, to: byteCapacity)
         }
         if segments > capacity {
             capacity = max(segments, 2 * capacity)
@@ -134,7 +149,7 @@ struct SegmentBuffer {
     @inline(__always)
     mutating func endSegment() {
         let start = bounds[count]
-        hashes[count] = TermTable.segmentHash(bytes + start, byteCount - start)
+        hashes[count] = TermTable.segmentHashPadded(bytes + start, byteCount - start)
         bounds[count + 1] = byteCount
         count += 1
     }
@@ -458,6 +473,7 @@ public struct Tokenizer: Sendable {
         var noEmailBefore = 0
         var i = 0
         while i < n {
+            if p[i] < 0x80 && !Tokenizer.isASCIIAlphanumeric(p[i]) { i += 1; continue }
             let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
             guard let s else { i += len; continue }
             let cls = Tokenizer.classify(s)
@@ -510,18 +526,7 @@ public struct Tokenizer: Sendable {
         // Fast path: ASCII letters and digits ended by ASCII that cannot join (not ' - . ,), copied
         // (lowercased) as they are scanned; kept only if the word does end that way.
         tokens.reserve(n - i0)
-        let out = tokens.bytes + start
-        var j = i0
-        if configuration.lowercase {
-            while j < n {
-                let b = p[j]
-                guard Tokenizer.isASCIIAlphanumeric(b) else { break }
-                out[j - i0] = b &- 0x41 < 26 ? b | 0x20 : b
-                j += 1
-            }
-        } else {
-            while j < n && Tokenizer.isASCIIAlphanumeric(p[j]) { out[j - i0] = p[j]; j += 1 }
-        }
+        let j = i0 + Int(copydesk_ascii_word(p + i0, Int64(n - i0), tokens.bytes + start, configuration.lowercase ? 1 : 0))
         if j == n || (p[j] < 0x80 && p[j] != 0x27 && p[j] != 0x2D && p[j] != 0x2E && p[j] != 0x2C) {
             if j - i0 >= configuration.minimumLength {
                 tokens.advance(j - i0)

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Copydesk
 
@@ -116,5 +117,59 @@ extension TokenizerTests {
     @Test func partsCountAsUnigramFeatures() throws {
         let (v, _) = try TFIDFVectorizer.fit(["mail j.smith@cs.cmu.edu now", "ask x@cs.cmu.edu"], configuration: .init(minDF: .count(2)))
         #expect((0..<v.featureCount).map(v.term) == ["cmu", "cs", "edu"])
+    }
+}
+
+extension TokenizerTests {
+    /// The word scanner's sixteen-bytes-at-a-time run of ASCII letters and digits (C, SSE2) against
+    /// a plain loop, at every start of random buffers mixing cases, digits, punctuation and bytes
+    /// at or above 0x80 (the boundaries of each range included).
+    @Test func asciiWordRunAgreesWithAPlainLoop() {
+        var g = SplitMix64(seed: 41)
+        let alphabet: [UInt8] = Array("aAzZmM0959/:@[`{_-. '".utf8) + [0x7F, 0x80, 0xC3, 0xFF, 0x00]
+        for length in [0, 1, 15, 16, 17, 31, 33, 70] {
+            let bytes = (0..<length).map { _ in
+                g.next() % 4 == 0 ? alphabet[Int(g.next() % UInt64(alphabet.count))] : UInt8(0x61 + g.next() % 26)
+            }
+            for lower in [true, false] {
+                for start in 0...length {
+                    let n = length - start
+                    var out = [UInt8](repeating: 0, count: max(n, 1))
+                    let run = bytes.withUnsafeBufferPointer { b in
+                        out.withUnsafeMutableBufferPointer { o in
+                            Int(copydesk_ascii_word(b.baseAddress! + start, Int64(n), o.baseAddress!, lower ? 1 : 0))
+                        }
+                    }
+                    var expected = 0
+                    while start + expected < length && Tokenizer.isASCIIAlphanumeric(bytes[start + expected]) { expected += 1 }
+                    let copied = bytes[start..<(start + expected)].map { lower && $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                    #expect(run == expected, "length \(length) start \(start)")
+                    #expect(Array(out.prefix(run)) == copied, "length \(length) start \(start)")
+                }
+            }
+        }
+    }
+
+    /// Tokens are hashed with one masked load for their last bytes; the value is the byte loop's.
+    @Test func paddedSegmentHashEqualsTheByteLoop() {
+        var g = SplitMix64(seed: 5)
+        for length in 0...40 {
+            let bytes = (0..<(length + 8)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            bytes.withUnsafeBufferPointer { b in
+                #expect(TermTable.segmentHashPadded(b.baseAddress!, length) == TermTable.segmentHash(b.baseAddress!, length))
+            }
+        }
+        var list = TokenList()
+        let text = "Short words, longer ones like internationalisation, 1,200.50 and mail j.smith@cs.cmu.edu"
+        Array(text.utf8).withUnsafeBufferPointer { Tokenizer(.init(parts: true)).tokenize($0, into: &list) }
+        for i in 0..<list.count {
+            let token = Array(list.string(i).utf8)
+            #expect(list.storage.tokens.hashes[i] == token.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, token.count) })
+        }
+        for i in 0..<list.partCount {
+            let part = Array(list.storage.parts.string(i).utf8)
+            #expect(list.storage.parts.hashes[i] == part.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, part.count) })
+        }
+        #expect(list.partCount > 0)
     }
 }
