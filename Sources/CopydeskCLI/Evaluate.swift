@@ -41,11 +41,12 @@ enum Evaluation {
         defer { bar.finish() }
         var pairs: [(id: String, actual: String, predicted: String)] = []
         pairs.reserveCapacity(articles.count)
-        let block = 512
+        // Blocks for the progress bar; the threads wait for each other at the end of each.
+        let block = 4096
         var start = 0
         while start < articles.count {
             let slice = articles[start..<min(start + block, articles.count)]
-            let predictions = classifier.classify(slice.map(\.classifierInput), threads: threads)
+            let predictions = classifier.classify(slice, threads: threads)
             for (a, p) in zip(slice, predictions) { pairs.append((a.id, a.label ?? "", p.section)) }
             start += block
             bar.update(min(start, articles.count))

@@ -205,13 +205,24 @@ public struct SectionClassifier: Sendable {
     /// Classifies many texts on up to `threads` threads; the results are in input order and do not
     /// depend on the thread count. Threads take chunks of 16 texts as they finish the last.
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
-        let parts = PartResults<Prediction>(count: texts.count)
+        classify(count: texts.count, explain: explain, threads: threads) { texts[$0] }
+    }
+
+    /// Classifies articles (their ``Article/classifierInput``) as ``classify(_:explain:threads:)``
+    /// does texts; each article's input is put together on the thread that classifies it.
+    public func classify(_ articles: ArraySlice<Article>, explain: Int = 0, threads: Int) -> [Prediction] {
+        let start = articles.startIndex
+        return classify(count: articles.count, explain: explain, threads: threads) { articles[start + $0].classifierInput }
+    }
+
+    private func classify(count: Int, explain: Int, threads: Int, text: @Sendable (Int) -> String) -> [Prediction] {
+        let parts = PartResults<Prediction>(count: count)
         let index = vectorizer.lookupIndex
-        ParallelBlocks.dynamic(count: texts.count, chunk: 16, threads: threads) { next in
+        ParallelBlocks.dynamic(count: count, chunk: 16, threads: threads) { next in
             let counter = self.vectorizer.makeCounter()
             while let range = next() {
                 for i in range {
-                    parts.set(i, self.prediction(for: self.vector(texts[i], using: counter, index: index), explain: explain))
+                    parts.set(i, self.prediction(for: self.vector(text(i), using: counter, index: index), explain: explain))
                 }
             }
         }
