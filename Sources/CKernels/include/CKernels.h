@@ -67,6 +67,26 @@ static inline int64_t copydesk_ascii_word(const uint8_t *p, int64_t n, uint8_t *
     return j;
 }
 
+/// The index of the first byte in `p[0..<n]` that ends a run of a JSON string's plain characters
+/// (a quote, a backslash or a control character below 0x20), or `n`. Sixteen bytes at a time.
+static inline int64_t copydesk_json_string_run(const uint8_t *p, int64_t n) {
+    int64_t i = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8(0x22), backslash = _mm_set1_epi8(0x5C);
+    const __m128i control_base = _mm_set1_epi8((char)0x80), control_limit = _mm_set1_epi8((char)(-128 + 0x20));
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                    _mm_cmplt_epi8(_mm_sub_epi8(v, control_base), control_limit));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask != 0) return i + __builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] != 0x22 && p[i] != 0x5C && p[i] >= 0x20) i++;
+    return i;
+}
+
 /// Sets glibc's mmap threshold (allocations of at least `bytes` get their own mapping, returned to
 /// the system when freed) and keeps it from adapting; returns 0 where unsupported (not glibc).
 int copydesk_set_mmap_threshold(int bytes);

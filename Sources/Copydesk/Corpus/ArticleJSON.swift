@@ -1,3 +1,4 @@
+import CKernels
 /// A direct reader for the common shape of a corpus line: one flat JSON object whose `id` is a string
 /// or a small integer, whose `label`, `title`, `text` and `summary` are strings (or null, except
 /// `text`), and whose other keys hold strings, numbers, `true`, `false` or `null`.
@@ -138,7 +139,7 @@ enum ArticleJSON {
             var escaped = false
             var run = i
             while true {
-                while i < n, p[i] != 0x22, p[i] != 0x5C, p[i] >= 0x20 { i += 1 }
+                i += Int(copydesk_json_string_run(p + i, Int64(n - i)))
                 guard i < n, p[i] >= 0x20 else { return nil }
                 if p[i] == 0x22 {
                     let end = i

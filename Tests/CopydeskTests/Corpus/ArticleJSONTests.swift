@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import Copydesk
@@ -90,5 +91,25 @@ import Testing
             checked += 1
         }
         #expect(checked > 400)
+    }
+}
+
+extension ArticleJSONTests {
+    /// The string scanner's sixteen-bytes-at-a-time search for the end of a run (C, SSE2) against a
+    /// plain loop, at every start of random buffers of quotes, backslashes, control bytes and text.
+    @Test func stringRunAgreesWithAPlainLoop() {
+        var g = SplitMix64(seed: 23)
+        let special: [UInt8] = [0x22, 0x5C, 0x00, 0x1F, 0x20, 0x0A, 0x7F, 0x80, 0xFF, 0x21, 0x5B, 0x5D]
+        for length in [0, 1, 15, 16, 17, 40, 100] {
+            let bytes = (0..<length).map { _ in
+                g.next() % 8 == 0 ? special[Int(g.next() % UInt64(special.count))] : UInt8(0x61 + g.next() % 26)
+            }
+            for start in 0...length {
+                let run = bytes.withUnsafeBufferPointer { Int(copydesk_json_string_run(($0.baseAddress ?? UnsafePointer(bitPattern: 8)!) + start, Int64(length - start))) }
+                var expected = start
+                while expected < length && bytes[expected] != 0x22 && bytes[expected] != 0x5C && bytes[expected] >= 0x20 { expected += 1 }
+                #expect(start + run == expected, "length \(length) start \(start)")
+            }
+        }
     }
 }
