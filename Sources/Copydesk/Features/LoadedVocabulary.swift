@@ -1,10 +1,11 @@
 /// A fitted vocabulary rebuilt from a model file: its ``TermTable`` and its ``VocabularyIndex``,
-/// made together and, for a large vocabulary, on two threads.
+/// on two threads for a large vocabulary.
 ///
-/// Loading a model is mostly this work (hashing every term, laying out the records, filling two
-/// slot arrays), so it is shared out: the terms are hashed and checked in two halves at once, the
-/// records are written in two halves at once, and one probe per term fills the slots of both the
-/// table and the index, which sit at the same positions.
+/// Loading a model is mostly this work (hashing every term, laying out the records, filling the
+/// index's slots), so it is shared out: the terms are hashed and their order checked in two halves
+/// at once, then the records are written in two halves at once. The table's own slots are left
+/// until something needs them (``TermTable/init(distinctTerms:ends:hashes:)``): classifying does
+/// not, and on this machine fresh memory costs more to fill than anything else in a load.
 enum LoadedVocabulary {
     /// The table and index of the terms `ends` delimits in `arena`, or nil when the terms are not
     /// in strictly increasing byte order (a model file stores them sorted, so a repeated or
@@ -42,16 +43,16 @@ enum LoadedVocabulary {
             }
         }
         guard sorted else { return nil }
-        let (index, slots, mask) = arena.withUnsafeBufferPointer { arena in
+        let index = arena.withUnsafeBufferPointer { arena in
             ends.withUnsafeBufferPointer { ends in
                 hashes.withUnsafeBufferPointer { hashes in
                     idf.withUnsafeBufferPointer { idf in
-                        VocabularyIndex.build(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: parallel, termSlots: true)
+                        VocabularyIndex(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: parallel)
                     }
                 }
             }
         }
-        return (TermTable(arena: arena, ends: ends, hashes: hashes, slots: slots!, mask: mask), index)
+        return (TermTable(distinctTerms: arena, ends: ends, hashes: hashes), index)
     }
 
     /// Whether the `n` bytes at `x` come strictly before the `m` bytes at `y` in byte order.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// An append-only set of byte strings with dense ids, stored in one arena.
 ///
@@ -17,9 +18,11 @@ public struct TermTable: Sendable {
     /// `ends[id]` is one past the last byte of term `id` in `arena`.
     private(set) var ends: [Int] = []
     private(set) var hashes: [UInt64] = []
-    /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot.
+    /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot. Empty while `pending` holds them.
     private var slots: [UInt64]
     private var mask: Int
+    /// The slots of a table loaded from a model file, made on first use (``PendingSlots``).
+    private var pending: PendingSlots?
 
     public init(capacity: Int = 1024) {
         var size = 16
@@ -155,6 +158,12 @@ public struct TermTable: Sendable {
     /// accepts, or the empty slot where such a key would go.
     @inline(__always)
     private func probe(_ h: UInt64, _ matches: (Int) -> Bool) -> (id: Int?, slot: Int) {
+        if let pending { return TermTable.probe(pending.slots(hashes, mask: mask), mask: mask, h, matches) }
+        return TermTable.probe(slots, mask: mask, h, matches)
+    }
+
+    @inline(__always)
+    private static func probe(_ slots: [UInt64], mask: Int, _ h: UInt64, _ matches: (Int) -> Bool) -> (id: Int?, slot: Int) {
         let fingerprint = h & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { table in
             var s = Int(truncatingIfNeeded: h) & mask
@@ -179,6 +188,7 @@ public struct TermTable: Sendable {
     /// The id of the n-gram `key`, inserting it (its segments joined by spaces) if it is new.
     @inline(__always)
     mutating func insert(_ key: TermKey) -> Int {
+        if pending != nil { takePendingSlots() }
         let (found, s) = probe(key.hash) { equal($0, key) }
         if let found { return found }
         for i in 0..<key.count {
@@ -210,6 +220,7 @@ public struct TermTable: Sendable {
     @inline(__always)
     @discardableResult
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        if pending != nil { takePendingSlots() }
         let (found, s) = probe(h) { equal($0, key) }
         if let found { return found }
         arena.append(contentsOf: key)
@@ -244,15 +255,42 @@ public struct TermTable: Sendable {
         }
     }
 
-    /// A table from parts computed elsewhere (``LoadedVocabulary``): `slots` must hold every id
-    /// as ``insert(_:)`` would have placed it in a table of `mask + 1` slots.
-    init(arena: [UInt8], ends: [Int], hashes: [UInt64], slots: [UInt64], mask: Int) {
-        precondition(hashes.count == ends.count && slots.count == mask + 1 && ends.count * 2 <= slots.count)
+    /// `mask + 1` slots holding the ids of terms with these `hashes`, filled block by block
+    /// (``slotOrder(_:mask:)``).
+    static func filledSlots(_ hashes: UnsafeBufferPointer<UInt64>, mask: Int) -> [UInt64] {
+        let order = slotOrder(hashes, mask: mask)
+        var slots = emptySlots(mask + 1)
+        slots.withUnsafeMutableBufferPointer { slots in
+            for id32 in order {
+                let id = Int(id32)
+                var s = Int(truncatingIfNeeded: hashes[id]) & mask
+                while slots[s] != 0 { s = (s + 1) & mask }
+                slots[s] = slotEntry(hashes[id], id)
+            }
+        }
+        return slots
+    }
+
+    /// A table of terms already known to be distinct (a model file's vocabulary, read by
+    /// ``LoadedVocabulary``), `hashes` being theirs. Its slots are made on first use: a loaded model
+    /// looks terms up through its ``VocabularyIndex``, so most never need them.
+    init(distinctTerms arena: [UInt8], ends: [Int], hashes: [UInt64]) {
+        precondition(hashes.count == ends.count)
+        var size = 16
+        while size < ends.count * 2 { size <<= 1 }
         self.arena = arena
         self.ends = ends
         self.hashes = hashes
-        self.slots = slots
-        self.mask = mask
+        slots = []
+        mask = size - 1
+        pending = PendingSlots()
+    }
+
+    /// Makes the pending slots this table's own, before it changes.
+    private mutating func takePendingSlots() {
+        guard let pending else { return }
+        slots = pending.slots(hashes, mask: mask)
+        self.pending = nil
     }
 
     /// Term ids ordered by their home slot's block of 64 slots (a counting sort), so that filling a
@@ -321,5 +359,20 @@ struct TermKey {
             at += n
         }
         return at == length
+    }
+}
+
+/// The slots of a ``TermTable`` loaded from a model file, filled by the first lookup that needs
+/// them (from any thread; once).
+private final class PendingSlots: Sendable {
+    private let built = Mutex<[UInt64]?>(nil)
+
+    func slots(_ hashes: [UInt64], mask: Int) -> [UInt64] {
+        built.withLock { built in
+            if let built { return built }
+            let slots = hashes.withUnsafeBufferPointer { TermTable.filledSlots($0, mask: mask) }
+            built = slots
+            return slots
+        }
     }
 }

@@ -25,8 +25,7 @@ struct VocabularyIndex: Sendable {
             vocabulary.ends.withUnsafeBufferPointer { ends in
                 vocabulary.hashes.withUnsafeBufferPointer { hashes in
                     idf.withUnsafeBufferPointer { idf in
-                        VocabularyIndex.build(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: 1,
-                                              termSlots: false).index
+                        VocabularyIndex(arena: arena, ends: ends, hashes: hashes, idf: idf, threads: 1)
                     }
                 }
             }
@@ -41,27 +40,24 @@ struct VocabularyIndex: Sendable {
 
     /// The index of the terms `ends` delimits in `arena` (``TermTable``'s layout), whose
     /// ``TermTable/hash(_:)`` are `hashes`; the records are written on up to `threads` threads.
-    /// With `termSlots`, also the slot array of a ``TermTable`` of the same terms: its slots are
-    /// where the index's are (same hashes, size and order of insertion), so one probe fills both.
-    static func build(arena: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, hashes: UnsafeBufferPointer<UInt64>,
-                      idf: UnsafeBufferPointer<Double>, threads: Int,
-                      termSlots: Bool) -> (index: VocabularyIndex, termSlots: [UInt64]?, mask: Int) {
+    init(arena: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, hashes: UnsafeBufferPointer<UInt64>,
+         idf: UnsafeBufferPointer<Double>, threads: Int) {
         let v = ends.count
         var size = 16
         while size < v * 2 { size <<= 1 }
         let mask = size - 1
         guard v > 0 else {
-            let empty = [UInt64](repeating: 0, count: size)
-            return (VocabularyIndex(slots: empty, mask: mask, records: []), termSlots ? empty : nil, mask)
+            self.init(slots: [UInt64](repeating: 0, count: size), mask: mask, records: [])
+            return
         }
         // Record offsets in words, records in id order.
-        var offsets = [Int](repeating: 0, count: v + 1)
+        var offsets = [Int32](repeating: 0, count: v + 1)
+        var words = 0
         for id in 0..<v {
-            let length = ends[id] - (id == 0 ? 0 : ends[id - 1])
-            offsets[id + 1] = offsets[id] + 2 + (length + 7) / 8
+            words += 2 + (ends[id] - (id == 0 ? 0 : ends[id - 1]) + 7) / 8
+            precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
+            offsets[id + 1] = Int32(words)
         }
-        let words = offsets[v]
-        precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
         let records: [UInt64] = offsets.withUnsafeBufferPointer { offsets in
             HugePages.array(count: words) { r in
                 let out = UncheckedMutablePointer(r.baseAddress!)
@@ -70,9 +66,10 @@ struct VocabularyIndex: Sendable {
                                     UncheckedPointer(offsets.baseAddress!))
                 ParallelBlocks(count: v, threads: v >= 1 << 16 ? threads : 1).run { range in
                     let (r, ends, offsets) = (out.pointer, e.pointer, o.pointer)
-                    (r + offsets[range.lowerBound]).initialize(repeating: 0, count: offsets[range.upperBound] - offsets[range.lowerBound])
+                    let first = Int(offsets[range.lowerBound]), last = Int(offsets[range.upperBound])
+                    (r + first).initialize(repeating: 0, count: last - first)
                     for id in range {
-                        let start = id == 0 ? 0 : ends[id - 1], at = offsets[id]
+                        let start = id == 0 ? 0 : ends[id - 1], at = Int(offsets[id])
                         r[at] = UInt64(id) | UInt64(ends[id] - start) << 32
                         r[at + 1] = f.pointer[id].bitPattern
                         UnsafeMutableRawPointer(r + at + 2).copyMemory(from: a.pointer + start, byteCount: ends[id] - start)
@@ -81,30 +78,18 @@ struct VocabularyIndex: Sendable {
             }
         }
         // Slots filled block by block (``TermTable/slotOrder(_:mask:)``).
-        var table: [UInt64]? = nil
         let order = TermTable.slotOrder(hashes, mask: mask)
         let slots: [UInt64] = HugePages.array(count: size) { slots in
             slots.initialize(repeating: 0)
-            func fill(_ termTable: UnsafeMutableBufferPointer<UInt64>?) {
-                for id32 in order {
-                    let id = Int(id32)
-                    let h = hashes[id]
-                    var s = Int(truncatingIfNeeded: h) & mask
-                    while slots[s] != 0 { s = (s + 1) & mask }
-                    slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(offsets[id] + 1)
-                    termTable?[s] = TermTable.slotEntry(h, id)
-                }
-            }
-            if termSlots {
-                table = HugePages.array(count: size) { t in
-                    t.initialize(repeating: 0)
-                    fill(t)
-                }
-            } else {
-                fill(nil)
+            for id32 in order {
+                let id = Int(id32)
+                let h = hashes[id]
+                var s = Int(truncatingIfNeeded: h) & mask
+                while slots[s] != 0 { s = (s + 1) & mask }
+                slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(offsets[id] + 1)
             }
         }
-        return (VocabularyIndex(slots: slots, mask: mask, records: records), table, mask)
+        self.init(slots: slots, mask: mask, records: records)
     }
 
     /// Bytes held by the index.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Copydesk
 
@@ -22,13 +23,21 @@ import Testing
         #expect(LoadedVocabulary.build(arena: Array("aabb".utf8), ends: [1, 3, 4], idf: idf, threads: 1) != nil)
     }
 
-    @Test func loadedFromPartsFindsEveryTerm() {
+    /// A loaded table makes its slots on first use: lookups from many threads at once agree, and
+    /// a copy that grows by insertion keeps every term (the loaded one is unchanged).
+    @Test func loadedTableLooksUpFromThreadsAndGrows() throws {
         let terms = ["a", "a b", "b", "ü"]
         var t = TermTable()
         for w in terms { t.insert(w) }
-        let loaded = LoadedVocabulary.build(arena: t.arena, ends: t.ends, idf: [1, 2, 3, 4], threads: 1)
-        for w in terms { #expect(loaded?.table.id(of: w) == t.id(of: w)) }
-        #expect(loaded?.table.id(of: "c") == nil)
+        let loaded = try #require(LoadedVocabulary.build(arena: t.arena, ends: t.ends, idf: [1, 2, 3, 4], threads: 1)).table
+        let found = PartResults<[Int?]>(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in found.set(i, (terms + ["c"]).map { loaded.id(of: $0) }) }
+        for ids in found.values { #expect(ids == [0, 1, 2, 3, nil]) }
+        var grown = loaded
+        for i in 0..<100 { #expect(grown.insert("new\(i)") == 4 + i) }
+        for (id, w) in terms.enumerated() { #expect(grown.id(of: w) == id) }
+        #expect(grown.id(of: "new99") == 103)
+        #expect(loaded.id(of: "new0") == nil && loaded.count == 4)
     }
 
     /// An n-gram looked up from its tokens' segment hashes finds the term inserted as joined bytes.
