@@ -46,8 +46,8 @@ enum Evaluation {
         var start = 0
         while start < articles.count {
             let slice = articles[start..<min(start + block, articles.count)]
-            let predictions = classifier.classify(slice, threads: threads)
-            for (a, p) in zip(slice, predictions) { pairs.append((a.id, a.label ?? "", p.section)) }
+            let best = classifier.bestSections(slice, threads: threads)
+            for (a, s) in zip(slice, best) { pairs.append((a.id, a.label ?? "", classifier.sections[s])) }
             start += block
             bar.update(min(start, articles.count))
         }

@@ -205,25 +205,36 @@ public struct SectionClassifier: Sendable {
     /// Classifies many texts on up to `threads` threads; the results are in input order and do not
     /// depend on the thread count. Threads take chunks of 16 texts as they finish the last.
     public func classify(_ texts: [String], explain: Int = 0, threads: Int) -> [Prediction] {
-        classify(count: texts.count, explain: explain, threads: threads) { texts[$0] }
+        map(count: texts.count, threads: threads, text: { texts[$0] }) { prediction(for: $0, explain: explain) }
     }
 
     /// Classifies articles (their ``Article/classifierInput``) as ``classify(_:explain:threads:)``
     /// does texts; each article's input is put together on the thread that classifies it.
     public func classify(_ articles: ArraySlice<Article>, explain: Int = 0, threads: Int) -> [Prediction] {
         let start = articles.startIndex
-        return classify(count: articles.count, explain: explain, threads: threads) { articles[start + $0].classifierInput }
+        return map(count: articles.count, threads: threads, text: { articles[start + $0].classifierInput }) {
+            prediction(for: $0, explain: explain)
+        }
     }
 
-    private func classify(count: Int, explain: Int, threads: Int, text: @Sendable (Int) -> String) -> [Prediction] {
-        let parts = PartResults<Prediction>(count: count)
+    /// The section ``classify(_:explain:threads:)`` chooses for each article, as an index into
+    /// ``sections``, without ranking the others (what evaluation needs).
+    public func bestSections(_ articles: ArraySlice<Article>, threads: Int) -> [Int] {
+        let start = articles.startIndex
+        return map(count: articles.count, threads: threads, text: { articles[start + $0].classifierInput }) {
+            SectionClassifier.best(probabilities($0))
+        }
+    }
+
+    /// `result` of the vector of each of `count` texts, on up to `threads` threads, in input order.
+    private func map<T>(count: Int, threads: Int, text: @Sendable (Int) -> String,
+                        _ result: @Sendable (SparseVector) -> T) -> [T] {
+        let parts = PartResults<T>(count: count)
         let index = vectorizer.lookupIndex
         ParallelBlocks.dynamic(count: count, chunk: 16, threads: threads) { next in
             let counter = self.vectorizer.makeCounter()
             while let range = next() {
-                for i in range {
-                    parts.set(i, self.prediction(for: self.vector(text(i), using: counter, index: index), explain: explain))
-                }
+                for i in range { parts.set(i, result(self.vector(text(i), using: counter, index: index))) }
             }
         }
         return parts.values
@@ -231,13 +242,19 @@ public struct SectionClassifier: Sendable {
 
     public func prediction(for x: SparseVector, explain: Int = 0) -> Prediction {
         let p = probabilities(x)
-        var best = 0
-        for c in p.indices where p[c] > p[best] { best = c }
+        let best = SectionClassifier.best(p)
         let ranked = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
             .map { SectionProbability(section: sections[$0], probability: p[$0]) }
         return Prediction(section: sections[best], probabilities: ranked,
                           explanation: explain > 0 ? explanation(for: x, section: best, limit: explain) : [],
                           intercept: intercepts[best])
+    }
+
+    /// The index of the largest probability, the first of equals.
+    static func best(_ p: [Double]) -> Int {
+        var best = 0
+        for c in p.indices where p[c] > p[best] { best = c }
+        return best
     }
 
     /// The `limit` terms of `x` with the largest positive `tfidf · weight` for section index `section`.

@@ -137,5 +137,15 @@ extension SectionClassifierTests {
             #expect(batch.map(\.probabilities) == single.map(\.probabilities))
             #expect(batch.map(\.explanation) == single.map(\.explanation))
         }
+        // Articles (title and text joined on the threads) and their best sections alone.
+        let articles = texts.enumerated().map { i, text in
+            Article(id: "\(i)", title: i % 3 == 0 ? words[i % words.count] : nil, text: text)
+        }
+        let expected = articles.map { model.classify($0.classifierInput) }
+        for threads in [1, 2] {
+            let slice = articles[100..<300]
+            #expect(model.classify(slice, threads: threads).map(\.probabilities) == expected[100..<300].map(\.probabilities))
+            #expect(model.bestSections(slice, threads: threads).map { model.sections[$0] } == expected[100..<300].map(\.section))
+        }
     }
 }
