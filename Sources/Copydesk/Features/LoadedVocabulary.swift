@@ -12,7 +12,7 @@ enum LoadedVocabulary {
     /// misplaced term means a damaged file).
     static func build(arena: [UInt8], ends: [Int], idf: [Double], threads: Int) -> (table: TermTable, index: VocabularyIndex)? {
         precondition(idf.count == ends.count, "one idf per term")
-        let v = ends.count
+        let v = ends.count, arenaCount = arena.count
         let parallel = v >= 1 << 16 ? threads : 1
         var sorted = true
         let hashes: [UInt64] = arena.withUnsafeBufferPointer { arena in
@@ -28,7 +28,9 @@ enum LoadedVocabulary {
                         var ordered = true
                         for id in range {
                             let start = id == 0 ? 0 : ends[id - 1]
-                            h.pointer[id] = TermTable.hash(UnsafeBufferPointer(start: arena + start, count: ends[id] - start))
+                            // Terms that end at least 8 bytes before the arena does are hashed with word loads.
+                            h.pointer[id] = TermTable.hash(UnsafeBufferPointer(start: arena + start, count: ends[id] - start),
+                                                           padded: ends[id] + 8 <= arenaCount)
                             if id > 0 {
                                 let previous = id == 1 ? 0 : ends[id - 2]
                                 ordered = ordered && LoadedVocabulary.precedes(arena + previous, start - previous,

@@ -44,14 +44,19 @@ public struct TermTable: Sendable {
     /// The hash of a key, defined over its space-separated segments so that an n-gram's hash
     /// follows from its tokens' ``segmentHash(_:_:)`` without joining them (``TermKey``):
     /// `finish(combine(…combine(seed, h₁)…, hₙ))`.
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(key, padded: false) }
+
+    /// ``hash(_:)``; `padded` when at least 8 bytes after `key` are readable (a term inside an arena),
+    /// so that its segments are hashed with ``segmentHashPadded(_:_:)``. The same value.
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>, padded: Bool) -> UInt64 {
         guard let base = key.baseAddress else { return finish(seed) }
         var h = seed, start = 0
         for i in 0..<key.count where base[i] == 0x20 {
-            h = combine(h, segmentHash(base + start, i - start))
+            h = combine(h, segmentHash(base + start, i - start, padded: padded))
             start = i + 1
         }
-        return finish(combine(h, segmentHash(base + start, key.count - start)))
+        return finish(combine(h, segmentHash(base + start, key.count - start, padded: padded)))
     }
 
     /// `memcmp(a, b, n) == 0` inline, eight bytes at a time (terms are short; a call costs more).
