@@ -13,6 +13,7 @@ enum LoadedVocabulary {
     static func build(arena: [UInt8], ends: [Int], idf: [Double], threads: Int) -> (table: TermTable, index: VocabularyIndex)? {
         precondition(idf.count == ends.count, "one idf per term")
         let v = ends.count, arenaCount = arena.count
+        guard v > 0 else { return (TermTable(distinctTerms: arena, ends: [], hashes: []), VocabularyIndex(TermTable(), idf: [])) }
         let parallel = v >= 1 << 16 ? threads : 1
         var sorted = true
         let hashes: [UInt64] = arena.withUnsafeBufferPointer { arena in
@@ -20,8 +21,7 @@ enum LoadedVocabulary {
                 [UInt64](unsafeUninitializedCapacity: v) { out, count in
                     let blocks = ParallelBlocks(count: v, threads: parallel)
                     let inOrder = PartResults<Bool>(count: blocks.ranges.count)
-                    let (a, e, h) = (UncheckedPointer(arena.baseAddress ?? UnsafePointer(bitPattern: 8)!),
-                                     UncheckedPointer(ends.baseAddress ?? UnsafePointer(bitPattern: 8)!),
+                    let (a, e, h) = (UncheckedPointer(arena.baseAddress!), UncheckedPointer(ends.baseAddress!),
                                      UncheckedMutablePointer(out.baseAddress!))
                     blocks.runIndexed { b, range in
                         let (arena, ends) = (a.pointer, e.pointer)

@@ -21,6 +21,9 @@ import Testing
         #expect(LoadedVocabulary.build(arena: Array("abcab".utf8), ends: [2, 3, 5], idf: idf, threads: 1) == nil)
         #expect(LoadedVocabulary.build(arena: Array("aaba".utf8), ends: [1, 2, 4], idf: idf, threads: 1) == nil)
         #expect(LoadedVocabulary.build(arena: Array("aabb".utf8), ends: [1, 3, 4], idf: idf, threads: 1) != nil)
+        let empty = LoadedVocabulary.build(arena: [], ends: [], idf: [], threads: 2)
+        #expect(empty?.table.count == 0 && empty?.table.id(of: "a") == nil)
+        #expect(empty.map { TermTableTests.lookUp("a", in: $0.index) } == .some(nil))
     }
 
     /// A loaded table makes its slots on first use: lookups from many threads at once agree, and
