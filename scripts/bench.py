@@ -123,7 +123,9 @@ def machine(binary):
         kernel = f"{core} (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset, auto-detected')})"
     swift = subprocess.run(["swift", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()[0]
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    # Changes to the reports this script and `make fuzz` write do not change what is measured.
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--",
+                            ".", ":!BENCHMARKS.md", ":!FUZZING.md"], stdout=subprocess.PIPE, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "blas": provider, "blas_linked": " ".join(blas.split()),
             "blas_kernel": kernel, "swift": swift, "commit": commit + (" with uncommitted changes" if dirty else ""),
             "kernel": platform.release()}
