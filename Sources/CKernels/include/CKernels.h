@@ -2,6 +2,9 @@
 // x86-64 (SSE2) unless given unsafe flags, which a package others depend on cannot use; a C function
 // can carry its own target attribute and be chosen at run time from what the processor supports.
 // Each kernel has one portable body, compiled twice (with and without AVX2/FMA).
+// The byte scanners of the tokenizer and the JSON Lines reader are here too, inline: SSE2 is
+// baseline on x86-64, and Swift has no portable sixteen-byte compare-and-mask; each has a plain
+// loop for other processors and for the last bytes, and tests compare them with plain Swift loops.
 #ifndef COPYDESK_CKERNELS_H
 #define COPYDESK_CKERNELS_H
 

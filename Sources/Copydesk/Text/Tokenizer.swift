@@ -110,12 +110,10 @@ struct SegmentBuffer {
         p = q
     }
 
+    /// ``grow(_:used:to:)`` for the bytes, with their zeroed slack.
     private static func growBytes(_ p: inout UnsafeMutablePointer<UInt8>, used: Int, to capacity: Int) {
-        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + slack)
-        q.moveInitialize(from: p, count: used)
-        (q + used).initialize(repeating: 0, count: capacity + slack - used)
-        p.deallocate()
-        p = q
+        grow(&p, used: used, to: capacity + slack)
+        (p + used).initialize(repeating: 0, count: capacity + slack - used)
     }
 
     /// Room for `needed` bytes and `segments` segments in all, keeping what is stored.
