@@ -96,24 +96,8 @@ import Testing
         let index = VocabularyIndex(t, idf: (0..<t.count).map { Double($0) + 0.5 })
         let probes = terms + ["new yor", "york city", "new york city", "ü  b", "b", "", "w1", "w1 w2", words[0] + " " + words[2]]
         for w in probes {
-            let parts = w.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
-            var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
-            var h = TermTable.seed
-            for p in parts {
-                starts.append(bytes.count)
-                bytes += p
-                ends.append(bytes.count)
-                h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
-            }
-            bytes.append(0)
-            let (fromIndex, fromTable, idf) = bytes.withUnsafeBufferPointer { b in
-                starts.withUnsafeBufferPointer { s in
-                    ends.withUnsafeBufferPointer { e in
-                        let key = TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
-                                          hash: TermTable.finish(h))
-                        return (index.id(of: key), t.id(of: key), index.record(of: key).map(index.idf(atRecord:)))
-                    }
-                }
+            let (fromIndex, fromTable, idf) = TermTableTests.withKey(w) { key in
+                (index.id(of: key), t.id(of: key), index.record(of: key).map(index.idf(atRecord:)))
             }
             #expect(fromIndex == fromTable, "\(w)")
             #expect(idf == fromTable.map { Double($0) + 0.5 }, "\(w)")
@@ -151,8 +135,11 @@ import Testing
         #expect(loaded.index.byteCount == index.byteCount)
     }
 
-    /// The id the index finds for `term` (split on spaces into segments, as a text's n-gram is).
-    static func lookUp(_ term: String, in index: VocabularyIndex) -> Int? {
+    /// The id the index finds for `term`.
+    static func lookUp(_ term: String, in index: VocabularyIndex) -> Int? { withKey(term) { index.id(of: $0) } }
+
+    /// `body` with the n-gram key of `term`, split on spaces into segments as a text's n-grams are.
+    static func withKey<R>(_ term: String, _ body: (TermKey) -> R) -> R {
         let parts = term.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
         var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
         var h = TermTable.seed
@@ -166,8 +153,8 @@ import Testing
         return bytes.withUnsafeBufferPointer { b in
             starts.withUnsafeBufferPointer { s in
                 ends.withUnsafeBufferPointer { e in
-                    index.id(of: TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
-                                         hash: TermTable.finish(h)))
+                    body(TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
+                                 hash: TermTable.finish(h)))
                 }
             }
         }
