@@ -232,6 +232,7 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The vector of `text`, counted with `counter`; `found` is called with each known term's
     /// column as it is looked up (a caller can start fetching what it will need for that column).
+    @inline(__always)
     func transform(_ text: String, using counter: TermCounter, index: VocabularyIndex,
                    found: (Int) -> Void = { _ in }) -> SparseVector {
         var copy = text
@@ -242,6 +243,7 @@ public struct TFIDFVectorizer: Sendable {
 
     /// The vector of the text prepared in `counter`. Terms are counted by their record in `index`
     /// (records are in id order), whose line the lookup has just read: the id and idf come from it.
+    @inline(__always)
     func vectorOfPrepared(_ counter: TermCounter, index: VocabularyIndex, found: (Int) -> Void = { _ in }) -> SparseVector {
         let (records, counts) = counter.lookUpPrepared {
             let record = index.record(of: $0)
