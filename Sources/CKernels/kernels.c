@@ -100,17 +100,9 @@ void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, 
                             int64_t count, double *z) {
     enum { AHEAD = 8 };
     const int64_t rowBytes = k * (int64_t)sizeof(double);
-    for (int64_t e = 0; e < AHEAD && e < count; e++) {
-        const char *row = (const char *)(w + (int64_t)indices[e] * k);
-        for (int64_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(row + b, 0, 3);
-        __builtin_prefetch(row + rowBytes - 1, 0, 3);
-    }
+    for (int64_t e = 0; e < AHEAD && e < count; e++) copydesk_prefetch_range(w + (int64_t)indices[e] * k, rowBytes);
     for (int64_t e = 0; e < count; e++) {
-        if (e + AHEAD < count) {
-            const char *ahead = (const char *)(w + (int64_t)indices[e + AHEAD] * k);
-            for (int64_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(ahead + b, 0, 3);
-            __builtin_prefetch(ahead + rowBytes - 1, 0, 3);
-        }
+        if (e + AHEAD < count) copydesk_prefetch_range(w + (int64_t)indices[e + AHEAD] * k, rowBytes);
         const double v = values[e];
         const double *row = w + (int64_t)indices[e] * k;
         for (int64_t c = 0; c < k; c++) z[c] += v * row[c];

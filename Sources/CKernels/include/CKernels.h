@@ -39,6 +39,13 @@ void copydesk_sparse_scores(const double *w, int64_t k, const int32_t *indices, 
 /// Asks the processor to start loading the cache line at `p` (no effect on results).
 static inline void copydesk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
+/// ``copydesk_prefetch`` for every cache line of the `bytes` bytes at `p` (a coefficient row).
+static inline void copydesk_prefetch_range(const void *p, int64_t bytes) {
+    const char *c = (const char *)p;
+    for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b, 0, 3);
+    __builtin_prefetch(c + bytes - 1, 0, 3);
+}
+
 /// The length of the run of ASCII letters and digits that starts at `p` (at most `n` bytes), copied
 /// to `out` as it is measured, ASCII letters lowercased when `lower` is non-zero. Sixteen bytes at a
 /// time where both `p` and `out` have that many left: `out` must have room for `n` bytes, and bytes

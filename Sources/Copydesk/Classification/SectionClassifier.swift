@@ -194,10 +194,7 @@ public struct SectionClassifier: Sendable {
         let k = sections.count
         return weights.withUnsafeBufferPointer { w in
             vectorizer.transform(text, using: counter, index: index) { j in
-                let row = UnsafeRawPointer(w.baseAddress! + j * k)
-                var offset = 0
-                while offset < 8 * k { copydesk_prefetch(row + offset); offset += 64 }
-                copydesk_prefetch(row + 8 * k - 1)
+                copydesk_prefetch_range(w.baseAddress! + j * k, Int64(8 * k))
             }
         }
     }

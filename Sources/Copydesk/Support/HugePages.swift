@@ -4,11 +4,12 @@ import Glibc
 
 /// Transparent huge pages for a model's large arrays.
 ///
-/// A loaded model's coefficient matrix and term table are tens of megabytes that are filled once and
-/// then read at random. Linux backs them with 4 KiB pages unless asked (`madvise` mode, Debian's
-/// default): filling them then takes one page fault per 4 KiB, and lookups need many more TLB entries.
-/// Advising huge pages before the first write makes the kernel back each aligned 2 MiB with one page
-/// when it can; it changes no value and is skipped where unsupported.
+/// A loaded model's lookup index (``VocabularyIndex``) and a large term table's slots are megabytes
+/// that are filled once and then read at random (the coefficients stay in the model file's
+/// mapping). Linux backs them with 4 KiB pages unless asked (`madvise` mode, Debian's default):
+/// filling them then takes one page fault per 4 KiB, and lookups need many more TLB entries.
+/// Advising huge pages before the first write makes the kernel back each aligned 2 MiB with one
+/// page when it can; it changes no value and is skipped where unsupported.
 enum HugePages {
     static let size = 2 << 20
 
