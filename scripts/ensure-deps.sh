@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages Copydesk needs are installed: BLAS and LAPACK to build, GNU time
+# Makes sure the Debian packages Copydesk needs are installed: BLAS and LAPACK to build, iso-codes
+# and tzdata for the place names of desk profiles (countries, subdivisions, cities), GNU time
 # for the peak memory the benchmarks (and `make test`'s smoke run of them) report.
 # As root it installs what is missing (non-interactively); otherwise it says what to install.
 set -euo pipefail
-packages=(libblas-dev liblapack-dev time)
+packages=(libblas-dev liblapack-dev time iso-codes tzdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -35,17 +35,26 @@ struct Classify: ParsableCommand {
     @Option(help: "Threads for a JSONL stream (results keep the input order).")
     var threads = 2
 
+    @Option(help: "Desk profile (JSON): the paper's coverage and country, optional name and section names.")
+    var desk: String?
+
+    @Option(help: "Mark articles whose top probability is below P as needing review (\"review\": true in JSON).")
+    var reviewBelow: Double?
+
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if explain < 0 { throw ValidationError("--explain must be 0 or more") }
         if maxBytes < 1 { throw ValidationError("--max-bytes must be positive") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let reviewBelow, !(reviewBelow >= 0 && reviewBelow <= 1) {
+            throw ValidationError("--review-below \(reviewBelow): expected a probability between 0 and 1, such as 0.8")
+        }
     }
 
     func run() throws {
         try Failure.guarded {
             let path = ModelLocator.resolve(model)
-            let classifier = try ModelFile.read(from: path)
+            let (classifier, profile) = try DeskBinding.bind(try ModelFile.read(from: path), deskPath: desk)
             let inputs = files.isEmpty ? ["-"] : files
             var failures = 0
             for input in inputs {
@@ -53,7 +62,7 @@ struct Classify: ParsableCommand {
                 case .text:
                     do {
                         let text = try TextInput.read(input, maxBytes: maxBytes, lossy: lossy)
-                        emit(classifier.classify(text, explain: explain), id: input == "-" ? "<stdin>" : input, classifier)
+                        emit(classifier.classify(text, explain: explain), id: input == "-" ? "<stdin>" : input, profile)
                     } catch let error as InputError {
                         Terminal.error("\(error)")
                         failures += 1
@@ -71,7 +80,7 @@ struct Classify: ParsableCommand {
                             if let error = item.error {
                                 emitError(id: item.id, message: error)
                             } else if let p = predictions.next() {
-                                emit(p, id: item.id ?? "", classifier)
+                                emit(p, id: item.id ?? "", profile)
                             }
                         }
                         batch.removeAll(keepingCapacity: true)
@@ -103,13 +112,18 @@ struct Classify: ParsableCommand {
         }
     }
 
-    private func emit(_ p: Prediction, id: String, _ classifier: SectionClassifier) {
+    /// `p` on standard output, with the section names of `profile` (the desk the article was read as).
+    private func emit(_ p: Prediction, id: String, _ profile: DeskProfile?) {
+        let name = { (section: String) in profile?.displayName(of: section) ?? section }
+        let review = reviewBelow.map { p.probabilities[0].probability < $0 }
         if json || format == .jsonl {
             let shown = p.probabilities.prefix(top ?? p.probabilities.count)
             var object: [String: Any] = [
-                "id": id, "label": p.section,
-                "probabilities": Dictionary(uniqueKeysWithValues: shown.map { ($0.section, JSONOutput.rounded($0.probability)) }),
+                "id": id, "label": name(p.section),
+                "probabilities": Dictionary(shown.map { (name($0.section), JSONOutput.rounded($0.probability)) },
+                                            uniquingKeysWith: { a, b in a + b }),
             ]
+            if let review { object["review"] = review }
             if explain > 0 {
                 object["explanation"] = p.explanation.map {
                     ["term": $0.term, "tfidf": JSONOutput.rounded($0.tfidf), "weight": JSONOutput.rounded($0.weight),
@@ -120,12 +134,13 @@ struct Classify: ParsableCommand {
             return
         }
         let shown = p.probabilities.prefix(top ?? 3)
-        print("\(id): \(p.section) (\(String(format: "%.1f%%", 100 * p.probabilities[0].probability)))")
+        print("\(id): \(name(p.section)) (\(String(format: "%.1f%%", 100 * p.probabilities[0].probability)))"
+              + (review == true ? "  needs review" : ""))
         if shown.count > 1 {
-            print("  " + shown.map { "\($0.section) \(String(format: "%.1f%%", 100 * $0.probability))" }.joined(separator: " · "))
+            print("  " + shown.map { "\(name($0.section)) \(String(format: "%.1f%%", 100 * $0.probability))" }.joined(separator: " · "))
         }
         if explain > 0 {
-            print("  why \(p.section):" + (p.explanation.isEmpty ? " no known term supports it (intercept only)" : ""))
+            print("  why \(name(p.section)):" + (p.explanation.isEmpty ? " no known term supports it (intercept only)" : ""))
             for t in p.explanation {
                 print("    \(t.term.padding(toLength: 24, withPad: " ", startingAt: 0)) "
                       + String(format: "%+.3f  (tf-idf %.3f × weight %+.2f)", t.contribution, t.tfidf, t.weight))

@@ -10,6 +10,7 @@ struct Evaluate: ParsableCommand {
     var model: String?
 
     @OptionGroup var corpus: CorpusOptions
+    @OptionGroup var desks: CorpusDeskOptions
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -20,15 +21,25 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Threads for vectorizing.")
     var threads = 2
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         try Failure.guarded {
             let path = ModelLocator.resolve(model)
             let loading = Background { try ModelFile.read(from: path) }
-            let read = Result { try corpus.readLabeled(threads: threads) }
+            let read = Result { try corpus.readLabeledCorpora(threads: threads) }
             // A bad model is reported before a bad corpus, as when the model was read first.
-            let classifier = try loading.value()
-            let articles = try read.get()
-            let metrics = Evaluation.run(classifier, on: articles, threads: threads, quiet: quiet)
+            let loaded = try loading.value()
+            let corpora = try read.get()
+            let profiles = try desks.profiles(corpora: corpora.count)
+            var parts: [(SectionClassifier, [Article])] = []
+            for (articles, profile) in zip(corpora, profiles) {
+                let (classifier, _) = try DeskBinding.bind(loaded, deskPath: nil, profile: profile, warn: parts.isEmpty)
+                parts.append((classifier, articles))
+            }
+            let metrics = Evaluation.run(parts, threads: threads, quiet: quiet)
             if json { JSONOutput.printLine(Evaluation.jsonObject(metrics)) } else { Evaluation.printReport(metrics) }
         }
     }
@@ -37,21 +48,37 @@ struct Evaluate: ParsableCommand {
 enum Evaluation {
     static func run(_ classifier: SectionClassifier, on articles: [Article], threads: Int, quiet: Bool,
                     label: String = "evaluating") -> ClassificationMetrics {
-        let bar = ProgressBar(label, total: articles.count, quiet: quiet)
+        run([(classifier, articles)], threads: threads, quiet: quiet, label: label)
+    }
+
+    /// Metrics over several corpora, each classified by its own binding of the same model (its desk).
+    static func run(_ parts: [(classifier: SectionClassifier, articles: [Article])], threads: Int, quiet: Bool,
+                    label: String = "evaluating") -> ClassificationMetrics {
+        let total = parts.reduce(0) { $0 + $1.articles.count }
+        let bar = ProgressBar(label, total: total, quiet: quiet)
         defer { bar.finish() }
         var pairs: [(id: String, actual: String, predicted: String)] = []
-        pairs.reserveCapacity(articles.count)
+        var confidences: [Double] = []
+        pairs.reserveCapacity(total)
+        confidences.reserveCapacity(total)
         // Blocks for the progress bar; the threads wait for each other at the end of each.
         let block = 4096
-        var start = 0
-        while start < articles.count {
-            let slice = articles[start..<min(start + block, articles.count)]
-            let best = classifier.bestSections(slice, threads: threads)
-            for (a, s) in zip(slice, best) { pairs.append((a.id, a.label ?? "", classifier.sections[s])) }
-            start += block
-            bar.update(min(start, articles.count))
+        var done = 0
+        for (classifier, articles) in parts {
+            var start = 0
+            while start < articles.count {
+                let slice = articles[start..<min(start + block, articles.count)]
+                let best = classifier.bestSections(slice, threads: threads)
+                for (a, s) in zip(slice, best) {
+                    pairs.append((a.id, a.label ?? "", classifier.sections[s.section]))
+                    confidences.append(s.probability)
+                }
+                start += block
+                done += slice.count
+                bar.update(done)
+            }
         }
-        return ClassificationMetrics(sections: classifier.sections, pairs: pairs)
+        return ClassificationMetrics(sections: parts.first?.classifier.sections ?? [], pairs: pairs, confidences: confidences)
     }
 
     static func jsonObject(_ m: ClassificationMetrics) -> [String: Any] {
@@ -64,6 +91,10 @@ enum Evaluation {
             "articles": m.count, "accuracy": r(m.accuracy), "macro_f1": r(m.macroF1), "micro_f1": r(m.microF1),
             "weighted_f1": r(m.weightedF1), "per_class": perClass,
             "confusion": ["labels": m.sections, "matrix": m.confusion],
+            "ece": m.ece.map { r($0) as Any } ?? NSNull(),
+            "coverage": (m.coverage ?? []).map {
+                ["threshold": r($0.threshold), "coverage": r($0.coverage), "accuracy": r($0.accuracy)] as [String: Any]
+            },
             "most_confused": m.mostConfused.map {
                 ["actual": $0.actual, "predicted": $0.predicted, "count": $0.count, "examples": $0.examples] as [String: Any]
             },
@@ -73,7 +104,8 @@ enum Evaluation {
     static func printReport(_ m: ClassificationMetrics) {
         let pct = { (x: Double) in String(format: "%6.2f", 100 * x) }
         print("articles \(m.count)   accuracy \(pct(m.accuracy))   macro-F1 \(pct(m.macroF1))   "
-              + "micro-F1 \(pct(m.microF1))   weighted-F1 \(pct(m.weightedF1))")
+              + "micro-F1 \(pct(m.microF1))   weighted-F1 \(pct(m.weightedF1))"
+              + (m.ece.map { String(format: "   ECE %.3f", $0) } ?? ""))
         print("")
         let width = max(8, m.sections.map(\.count).max() ?? 8)
         print("section".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall      F1  support")
@@ -85,6 +117,14 @@ enum Evaluation {
         print("confusion (rows: actual, columns: predicted, in the order above)")
         for (i, row) in m.confusion.enumerated() {
             print(m.sections[i].padding(toLength: width, withPad: " ", startingAt: 0) + " " + row.map { String(format: "%5d", $0) }.joined())
+        }
+        if let coverage = m.coverage {
+            print("")
+            print("route automatically above a top probability of … (the rest to an editor)")
+            for t in [0.5, 0.7, 0.8, 0.9, 0.95, 0.99] {
+                guard let p = coverage.first(where: { abs($0.threshold - t) < 1e-9 }) else { continue }
+                print(String(format: "  %.2f: %6.2f%% of articles routed, %6.2f%% of them right", t, 100 * p.coverage, 100 * p.accuracy))
+            }
         }
         if !m.mostConfused.isEmpty {
             print("")

@@ -9,8 +9,8 @@ extension TokenizerConfiguration.Links: ExpressibleByArgument {}
 
 /// Where a corpus is and how to read it.
 struct CorpusOptions: ParsableArguments {
-    @Option(help: "Corpus: a .jsonl file, a .csv file, or a directory with one folder per section.")
-    var corpus: String
+    @Option(help: "Corpus: a .jsonl file, a .csv file, or a directory with one folder per section (repeat to use several).")
+    var corpus: [String]
 
     @Option(help: "Corpus format (default: from the path).")
     var format: CorpusFormat?
@@ -30,8 +30,21 @@ struct CorpusOptions: ParsableArguments {
     @Flag(help: "Skip malformed records and records without a label, and say how many, instead of stopping.")
     var skipInvalid = false
 
-    /// Reads the corpus, requiring labels, and reports on stderr what was skipped or looks wrong.
+    func validate() throws {
+        if corpus.isEmpty { throw ValidationError("--corpus is required") }
+    }
+
+    /// Reads every corpus, requiring labels, in one list.
     func readLabeled(threads: Int = 1) throws -> [Article] {
+        try readLabeledCorpora(threads: threads).flatMap { $0 }
+    }
+
+    /// Reads each corpus, requiring labels, and reports on stderr what was skipped or looks wrong.
+    func readLabeledCorpora(threads: Int = 1) throws -> [[Article]] {
+        try corpus.map { try readLabeled($0, threads: threads) }
+    }
+
+    private func readLabeled(_ corpus: String, threads: Int) throws -> [Article] {
         var columns = CSVColumns()
         columns.text = textColumn
         columns.label = labelColumn
@@ -99,6 +112,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Threads for the data passes (the model does not depend on it).")
     var threads = 2
 
+    @Option(help: "Folds of the out-of-fold scores that calibrate the probabilities (temperature scaling); 0 turns calibration off.")
+    var calibrationFolds = 3
+
     func configurations() throws -> (TFIDFConfiguration, LogisticRegressionConfiguration) {
         let parts = ngrams.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard (1...2).contains(parts.count), let low = parts.first ?? nil, let high = parts.last ?? nil, low <= high else {
@@ -123,7 +139,8 @@ struct TrainingOptions: ParsableArguments {
         let tfidf = TFIDFConfiguration(tokenizer: .init(rule: tokenizer, links: links), ngrams: low...high, minDF: minDF, maxDF: maxDF,
                                        maxFeatures: maxFeatures, sublinearTF: sublinearTf, stopWords: stop)
         let regression = LogisticRegressionConfiguration(c: c, classWeight: classWeight, maxIterations: maxIterations,
-                                                         tolerance: tolerance, memory: memory, threads: threads)
+                                                         tolerance: tolerance, memory: memory, threads: threads,
+                                                         calibrationFolds: calibrationFolds)
         try tfidf.validate()
         try regression.validate()
         return (tfidf, regression)

@@ -7,6 +7,7 @@ struct Train: ParsableCommand {
         abstract: "Train a section classifier on a labelled corpus and save it.")
 
     @OptionGroup var corpus: CorpusOptions
+    @OptionGroup var desks: CorpusDeskOptions
     @OptionGroup var training: TrainingOptions
 
     @Option(help: "Where to write the model (replaced atomically).")
@@ -43,14 +44,18 @@ struct Train: ParsableCommand {
         try Failure.guarded {
             let (tfidf, regression) = try training.configurations()
             let started = Date()
-            var articles = try corpus.readLabeled()
-            var heldOut: [Article] = []
+            let corpora = try corpus.readLabeledCorpora()
+            let profiles = try desks.profiles(corpora: corpora.count)
+            var parts = Array(zip(corpora, profiles))
+            var heldOut: [(articles: [Article], desk: DeskProfile?)] = []
             if let holdout {
-                let held = StratifiedHoldout.select(labels: articles.map { $0.label ?? "" }, fraction: holdout, seed: seed)
-                heldOut = articles.indices.filter { held[$0] }.map { articles[$0] }
-                articles = articles.indices.filter { !held[$0] }.map { articles[$0] }
+                parts = parts.map { articles, desk in
+                    let held = StratifiedHoldout.select(labels: articles.map { $0.label ?? "" }, fraction: holdout, seed: seed)
+                    heldOut.append((articles.indices.filter { held[$0] }.map { articles[$0] }, desk))
+                    return (articles.indices.filter { !held[$0] }.map { articles[$0] }, desk)
+                }
             }
-            let model = try TrainingRun(quiet: quiet).train(articles, tfidf: tfidf, regression: regression)
+            let model = try TrainingRun(quiet: quiet).train(parts, tfidf: tfidf, regression: regression)
             try ModelFile.write(model, to: output)
             let seconds = Date().timeIntervalSince(started)
             let o = model.report.optimizer
@@ -60,10 +65,21 @@ struct Train: ParsableCommand {
                 optimizer: \(o.iterations) iterations, ‖∇f‖∞ = \(String(format: "%.2e", o.gradientNorm)), \
                 \(o.converged ? "converged" : "NOT converged") (\(o.stopReason.rawValue)); \(String(format: "%.1f", seconds)) s
                 """)
-            if !heldOut.isEmpty {
-                let m = Evaluation.run(model, on: heldOut, threads: regression.threads, quiet: quiet)
-                print(String(format: "held out: %d articles (seed %llu), accuracy %.2f, macro-F1 %.2f",
-                             heldOut.count, seed, 100 * m.accuracy, 100 * m.macroF1))
+            if let c = model.calibration {
+                print(String(format: "calibration: temperature %.3f from %d-fold out-of-fold scores; ECE %.3f → %.3f, log-loss %.3f → %.3f",
+                             c.temperature, c.folds, c.eceBefore, c.eceAfter, c.logLossBefore, c.logLossAfter))
+            } else if regression.calibrationFolds > 0 {
+                Terminal.warning("probabilities not calibrated: a section has fewer than \(regression.calibrationFolds) articles")
+            }
+            if let desk = model.desk {
+                print("desks: " + desk.profiles.map { "\($0.name ?? "unnamed") (\($0.country), \($0.coverage.count) places)" }
+                    .joined(separator: ", ") + "; place words learnt")
+            }
+            if heldOut.contains(where: { !$0.articles.isEmpty }) {
+                let m = Evaluation.run(heldOut.map { (model.using(desk: $0.desk ?? model.places?.profile), $0.articles) },
+                                       threads: regression.threads, quiet: quiet)
+                print(String(format: "held out: %d articles (seed %llu), accuracy %.2f, macro-F1 %.2f, ECE %.3f",
+                             m.count, seed, 100 * m.accuracy, 100 * m.macroF1, m.ece ?? 0))
             }
             if !o.converged {
                 Terminal.warning("the optimizer stopped before converging (\(o.stopReason.rawValue)); raise --max-iterations or check the data")
@@ -77,17 +93,32 @@ struct TrainingRun {
     var quiet: Bool
     var label = "training"
 
-    func train(_ articles: [Article], tfidf: TFIDFConfiguration, regression: LogisticRegressionConfiguration) throws -> SectionClassifier {
-        let examples = articles.map { LabeledText(text: $0.classifierInput, label: $0.label ?? "") }
+    func train(_ corpora: [(articles: [Article], desk: DeskProfile?)], tfidf: TFIDFConfiguration,
+               regression: LogisticRegressionConfiguration) throws -> SectionClassifier {
+        var matchers: [DeskProfile: PlaceMatcher] = [:]
+        var examples: [LabeledText] = []
+        for (articles, desk) in corpora {
+            let matcher = desk.map { profile in
+                if let m = matchers[profile] { return m }
+                let m = PlaceMatcher(profile: profile)
+                matchers[profile] = m
+                return m
+            }
+            examples += articles.map { LabeledText(text: $0.classifierInput, label: $0.label ?? "", desk: matcher) }
+        }
         let vectorizing = ProgressBar("\(label): vectorizing", total: examples.count, quiet: quiet)
         let optimizing = ProgressBar("\(label): optimizing", total: regression.maxIterations, quiet: quiet)
-        defer { vectorizing.finish(); optimizing.finish() }
+        let calibrating = ProgressBar("\(label): calibrating", total: regression.calibrationFolds, quiet: quiet)
+        defer { vectorizing.finish(); optimizing.finish(); calibrating.finish() }
         return try SectionClassifier.train(examples, tfidf: tfidf, regression: regression) { event in
             switch event {
             case let .vectorized(n): vectorizing.update(n)
             case let .iteration(i, value, gradientNorm):
                 if i == 1 { vectorizing.finish() }
                 optimizing.update(i, detail: String(format: "loss %.5f  ‖∇f‖∞ %.1e", value, gradientNorm))
+            case let .calibrating(fold, _):
+                optimizing.finish()
+                calibrating.update(fold - 1, detail: "fold \(fold)")
             }
         }
     }

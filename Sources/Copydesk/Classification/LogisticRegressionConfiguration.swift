@@ -18,9 +18,13 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
     public var memory: Int
     /// Threads used by the data passes. The fitted model does not depend on it.
     public var threads: Int
+    /// Folds of the out-of-fold scores the probability temperature is fitted on (``Calibration``);
+    /// 0 leaves probabilities uncalibrated.
+    public var calibrationFolds: Int
 
     public init(c: Double = 10, classWeight: ClassWeight = .none, fitIntercept: Bool = true,
-                maxIterations: Int = 500, tolerance: Double = 1e-4, memory: Int = 10, threads: Int = 2) {
+                maxIterations: Int = 500, tolerance: Double = 1e-4, memory: Int = 10, threads: Int = 2,
+                calibrationFolds: Int = 3) {
         self.c = c
         self.classWeight = classWeight
         self.fitIntercept = fitIntercept
@@ -28,11 +32,14 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
         self.tolerance = tolerance
         self.memory = memory
         self.threads = threads
+        self.calibrationFolds = calibrationFolds
     }
 
     // `threads` is left out of the stored form: it does not change the model, and leaving it out
     // keeps model files byte-identical whatever the thread count.
-    private enum CodingKeys: String, CodingKey { case c, classWeight, fitIntercept, maxIterations, tolerance, memory }
+    private enum CodingKeys: String, CodingKey {
+        case c, classWeight, fitIntercept, maxIterations, tolerance, memory, calibrationFolds
+    }
 
     public init(from decoder: any Decoder) throws {
         let k = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,7 +48,9 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
                   fitIntercept: try k.decode(Bool.self, forKey: .fitIntercept),
                   maxIterations: try k.decode(Int.self, forKey: .maxIterations),
                   tolerance: try k.decode(Double.self, forKey: .tolerance),
-                  memory: try k.decode(Int.self, forKey: .memory))
+                  memory: try k.decode(Int.self, forKey: .memory),
+                  // Format 1 files predate calibration.
+                  calibrationFolds: try k.decodeIfPresent(Int.self, forKey: .calibrationFolds) ?? 0)
     }
 
     public func validate() throws {
@@ -56,6 +65,9 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
         }
         guard (1...100).contains(memory) else {
             throw ConfigurationError(parameter: "memory", value: "\(memory)", expected: "1-100 correction pairs")
+        }
+        guard calibrationFolds == 0 || (2...20).contains(calibrationFolds) else {
+            throw ConfigurationError(parameter: "calibration-folds", value: "\(calibrationFolds)", expected: "0 (off) or 2-20")
         }
         guard threads >= 1 else {
             throw ConfigurationError(parameter: "threads", value: "\(threads)", expected: "at least 1")

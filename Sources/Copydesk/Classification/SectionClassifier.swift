@@ -5,10 +5,16 @@ import Foundation
 public struct LabeledText: Sendable {
     public var text: String
     public var label: String
-    public init(text: String, label: String) {
+    /// The desk the text was written for: its places become place words (``PlaceMatcher``).
+    public var desk: PlaceMatcher?
+    public init(text: String, label: String, desk: PlaceMatcher? = nil) {
         self.text = text
         self.label = label
+        self.desk = desk
     }
+
+    /// What the vectorizer reads: the text with the desk's places replaced by place words.
+    var input: String { desk?.annotate(text) ?? text }
 }
 
 /// What training did, stored in the model file. Holds no timings, so that the same inputs give a
@@ -59,21 +65,50 @@ public struct SectionClassifier: Sendable {
     let weights: CoefficientMatrix
     public let intercepts: [Double]
     public let report: TrainingReport
+    /// The temperature fitted on out-of-fold scores (nil: none, probabilities are the plain softmax).
+    public let calibration: Calibration?
+    /// The desk profiles the model learnt from, if any (see ``ModelDesk``).
+    public let desk: ModelDesk?
+    /// The desk whose places this instance recognises in the texts it classifies (``using(desk:)``).
+    public let places: PlaceMatcher?
+    /// `1 / temperature`: scores are multiplied by it before the softmax.
+    let scoreScale: Double
 
     init(vectorizer: TFIDFVectorizer, regression: LogisticRegressionConfiguration, sections: [String],
-         coefficients: CoefficientMatrix, intercepts: [Double], report: TrainingReport) {
+         coefficients: CoefficientMatrix, intercepts: [Double], report: TrainingReport,
+         calibration: Calibration? = nil, desk: ModelDesk? = nil, places: PlaceMatcher? = nil) {
         self.vectorizer = vectorizer
         self.regression = regression
         self.sections = sections
         weights = coefficients
         self.intercepts = intercepts
         self.report = report
+        self.calibration = calibration
+        self.desk = desk
+        self.places = places
+        scoreScale = 1 / (calibration?.temperature ?? 1)
+    }
+
+    /// The same model reading texts as `profile`'s desk: its coverage is the desk area, its country
+    /// the home country. A model trained without desk profiles has no place words to give them, and
+    /// is returned unchanged; `nil` reads texts as they are.
+    public func using(desk profile: DeskProfile?, gazetteer: Gazetteer = .shared) -> SectionClassifier {
+        guard desk?.placeFeatures == true || profile == nil else { return self }
+        return with(calibration: calibration, places: profile.map { PlaceMatcher(profile: $0, gazetteer: gazetteer) })
+    }
+
+    func with(calibration: Calibration?, places: PlaceMatcher?, desk modelDesk: ModelDesk?? = nil) -> SectionClassifier {
+        SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections, coefficients: weights,
+                          intercepts: intercepts, report: report, calibration: calibration,
+                          desk: modelDesk ?? desk, places: places)
     }
 
     /// Progress of training: vectorizing (documents done) or optimizing (iteration, f, ‖∇f‖∞).
     public enum TrainingEvent: Sendable {
         case vectorized(Int)
         case iteration(Int, value: Double, gradientNorm: Double)
+        /// Training the calibration's fold models: this fold (1-based) of that many.
+        case calibrating(fold: Int, of: Int)
     }
 
     /// Fits TF-IDF and the regression on `examples`.
@@ -112,7 +147,7 @@ public struct SectionClassifier: Sendable {
         let settings = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
                              tolerance: regression.tolerance)
         let (vectorizer, fit) = try { () throws -> (TFIDFVectorizer, Fit) in
-            let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.text), configuration: tfidf,
+            let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.input), configuration: tfidf,
                                                           threads: regression.threads) {
                 progress?(.vectorized($0))
             }
@@ -142,8 +177,15 @@ public struct SectionClassifier: Sendable {
         }
         let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)
-        return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
-                                 coefficients: CoefficientMatrix(coefficients), intercepts: intercepts, report: report)
+        var profiles: [DeskProfile] = []
+        for e in examples { if let p = e.desk?.profile, !profiles.contains(p) { profiles.append(p) } }
+        let modelDesk = profiles.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles)
+        let model = SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
+                                      coefficients: CoefficientMatrix(coefficients), intercepts: intercepts,
+                                      report: report, desk: modelDesk, places: nil)
+        let calibration = try Calibration.fit(examples, sections: sections, tfidf: tfidf, regression: regression,
+                                              progress: progress)
+        return model.with(calibration: calibration, places: profiles.first.map { PlaceMatcher(profile: $0) })
     }
 
     // MARK: - Prediction
@@ -153,7 +195,7 @@ public struct SectionClassifier: Sendable {
         try weights.withUnsafeBufferPointer(body)
     }
 
-    /// Section scores `z = x·W + b` of a TF-IDF vector.
+    /// Section scores `z = x·W + b` of a TF-IDF vector (before calibration).
     public func scores(_ x: SparseVector) -> [Double] {
         let k = sections.count
         var z = intercepts
@@ -179,8 +221,12 @@ public struct SectionClassifier: Sendable {
         return e.map { $0 / s }
     }
 
-    /// Probabilities of every section for one TF-IDF vector, in ``sections`` order.
-    public func probabilities(_ x: SparseVector) -> [Double] { SectionClassifier.softmax(scores(x)) }
+    /// Probabilities of every section for one TF-IDF vector, in ``sections`` order: the softmax of
+    /// the scores divided by the calibration's temperature.
+    public func probabilities(_ x: SparseVector) -> [Double] {
+        let z = scores(x)
+        return SectionClassifier.softmax(scoreScale == 1 ? z : z.map { $0 * scoreScale })
+    }
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
     public func classify(_ text: String, explain: Int = 0) -> Prediction {
@@ -192,8 +238,9 @@ public struct SectionClassifier: Sendable {
     /// term is looked up, so the scores that follow find most rows in cache.
     private func vector(_ text: String, using counter: TermCounter, index: VocabularyIndex) -> SparseVector {
         let k = sections.count
+        let input = places?.annotate(text) ?? text
         return weights.withUnsafeBufferPointer { w in
-            vectorizer.transform(text, using: counter, index: index) { j in
+            vectorizer.transform(input, using: counter, index: index) { j in
                 copydesk_prefetch_range(w.baseAddress! + j * k, Int64(8 * k))
             }
         }
@@ -215,11 +262,13 @@ public struct SectionClassifier: Sendable {
     }
 
     /// The section ``classify(_:explain:threads:)`` chooses for each article, as an index into
-    /// ``sections``, without ranking the others (what evaluation needs).
-    public func bestSections(_ articles: ArraySlice<Article>, threads: Int) -> [Int] {
+    /// ``sections``, with its probability, without ranking the others (what evaluation needs).
+    public func bestSections(_ articles: ArraySlice<Article>, threads: Int) -> [(section: Int, probability: Double)] {
         let start = articles.startIndex
         return map(count: articles.count, threads: threads, text: { articles[start + $0].classifierInput }) {
-            SectionClassifier.best(probabilities($0))
+            let p = probabilities($0)
+            let best = SectionClassifier.best(p)
+            return (best, p[best])
         }
     }
 
@@ -261,7 +310,9 @@ public struct SectionClassifier: Sendable {
         weights.withUnsafeBufferPointer { coefficients in
             for (j, v) in zip(x.indices, x.values) {
                 let w = coefficients[Int(j) * k + section]
-                if v * w > 0 { terms.append(TermContribution(term: vectorizer.term(Int(j)), tfidf: v, weight: w)) }
+                if v * w > 0 {
+                    terms.append(TermContribution(term: PlaceKind.readable(vectorizer.term(Int(j))), tfidf: v, weight: w))
+                }
             }
         }
         terms.sort { $0.contribution != $1.contribution ? $0.contribution > $1.contribution : $0.term < $1.term }
@@ -287,6 +338,8 @@ public struct SectionClassifier: Sendable {
                 }
             }
         }
-        return sections.enumerated().map { c, name in (name, best[c].map { (vectorizer.term($0.feature), $0.weight) }) }
+        return sections.enumerated().map { c, name in
+            (name, best[c].map { (PlaceKind.readable(vectorizer.term($0.feature)), $0.weight) })
+        }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 ///
 ///     offset  size        field
 ///     0       8           signature "CDSKMODL"
-///     8       4           format version (UInt32), currently 1
+///     8       4           format version (UInt32), currently 2 (1 is still read)
 ///     12      4           header length H (UInt32)
 ///     16      H           header: JSON, UTF-8, keys sorted (settings, sections, counts, training report)
 ///     …       0-7         zero padding to a multiple of 8
@@ -16,7 +16,9 @@ import Foundation
 ///     end−8   8           checksum (UInt64) of every byte before it, see ``ModelFile/checksum(_:)``
 public enum ModelFile {
     public static let signature = Array("CDSKMODL".utf8)
-    public static let version: UInt32 = 1
+    /// Version 2 added the calibration and the desk profiles to the header; version 1 files still load.
+    public static let version: UInt32 = 2
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
 
     /// The JSON header.
     struct Header: Codable {
@@ -27,6 +29,8 @@ public enum ModelFile {
         var tfidf: TFIDFConfiguration
         var regression: LogisticRegressionConfiguration
         var training: TrainingReport
+        var calibration: Calibration?
+        var desk: ModelDesk?
     }
 
     // MARK: - Writing
@@ -37,7 +41,7 @@ public enum ModelFile {
         let header = Header(format: "copydesk-section-classifier", sections: model.sections,
                             vocabularySize: vocabulary.count, vocabularyBytes: vocabulary.arena.count,
                             tfidf: model.vectorizer.configuration, regression: model.regression,
-                            training: model.report)
+                            training: model.report, calibration: model.calibration, desk: model.desk)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -87,7 +91,7 @@ public enum ModelFile {
         reader.offset = 8
         guard bytes.count >= 16 else { throw ModelFileError.truncated(path: path, expectedBytes: 16, actualBytes: bytes.count) }
         let found = try reader.uint32()
-        guard found == version else {
+        guard readableVersions.contains(found) else {
             throw ModelFileError.unsupportedVersion(path: path, found: found, supported: version)
         }
         let headerLength = Int(try reader.uint32())
@@ -191,8 +195,14 @@ public enum ModelFile {
             throw ModelFileError.malformed(path: path, reason: "vocabulary terms repeated or out of byte order")
         }
         let vectorizer = TFIDFVectorizer(configuration: header.tfidf, vocabulary: vocabulary, idf: idf, index: index)
-        return SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
-                                 coefficients: coefficients, intercepts: intercepts, report: header.training)
+        if let t = header.calibration?.temperature, !(t.isFinite && t > 0) {
+            throw ModelFileError.malformed(path: path, reason: "calibration temperature \(t) is not positive")
+        }
+        let model = SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
+                                      coefficients: coefficients, intercepts: intercepts, report: header.training,
+                                      calibration: header.calibration, desk: header.desk)
+        // A model that learnt place words reads texts through its first desk until told otherwise.
+        return model.using(desk: header.desk?.profiles.first)
     }
 
     /// Whether no value is infinite or NaN (every exponent bit set), four at a time without a branch

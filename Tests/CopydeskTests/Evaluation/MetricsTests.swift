@@ -13,10 +13,46 @@ import Testing
         #expect(isClose(b.precision, 0.5) && b.recall == 1 && isClose(b.f1, 2.0 / 3.0) && b.support == 1)
         #expect(c.precision == 0 && c.recall == 0 && c.f1 == 0 && c.support == 1)
         #expect(d.section == "d" && d.support == 0 && d.f1 == 0)
-        #expect(isClose(m.macroF1, (2.0 / 3.0 + 2.0 / 3.0) / 4))
+        // scikit-learn's f1_score(average="macro") averages over a, b, c (in the labels or the
+        // predictions); "d", in neither, does not count.
+        #expect(isClose(m.macroF1, (2.0 / 3.0 + 2.0 / 3.0) / 3))
         #expect(isClose(m.weightedF1, (3 * 2.0 / 3.0 + 2.0 / 3.0) / 5))
         #expect(m.confusion == [[2, 1, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]])
         #expect(m.mostConfused.map { "\($0.actual)>\($0.predicted):\($0.examples)" } == ["a>b:[\"3\"]", "c>a:[\"5\"]"])
+    }
+
+    /// Three predictions with top probabilities 0.95 (right), 0.9 (wrong), 0.5 (right): bins 14, 13
+    /// and 7 of 15; each bin's gap is |accuracy − confidence|.
+    @Test func calibrationErrorAndCoverage() {
+        let m = ClassificationMetrics(sections: ["a", "b"], pairs: [("1", "a", "a"), ("2", "a", "b"), ("3", "b", "b")],
+                                      confidences: [0.95, 0.9, 0.5])
+        #expect(isClose(m.ece ?? -1, (abs(1 - 0.95) + abs(0 - 0.9) + abs(1 - 0.5)) / 3))
+        #expect(m.reliability?.map(\.count).enumerated().filter { $0.element > 0 }.map(\.offset) == [7, 13, 14])
+        let at = { (t: Double) in m.coverage!.first { isClose($0.threshold, t) }! }
+        #expect(at(0).coverage == 1 && isClose(at(0).accuracy, 2.0 / 3.0))
+        #expect(isClose(at(0.9).coverage, 2.0 / 3.0) && at(0.9).accuracy == 0.5)
+        #expect(isClose(at(0.95).coverage, 1.0 / 3.0) && at(0.95).accuracy == 1)
+        #expect(at(0.99).coverage == 0 && at(0.99).accuracy == 1)
+        #expect(ClassificationMetrics(sections: ["a", "b"], pairs: [("1", "a", "a")]).ece == nil)
+    }
+
+    /// Temperature scaling recovers the scale that generated the labels: scores drawn so that the
+    /// true probabilities are softmax(3 z), fitted from z, give β ≈ 3.
+    @Test func temperatureFitRecoversTheScale() {
+        var generator = SplitMix64(seed: 7)
+        var scores: [[Double]] = [], labels: [Int] = []
+        for _ in 0..<4000 {
+            let z = (0..<4).map { _ in Double.random(in: -1...1, using: &generator) }
+            let p = SectionClassifier.softmax(z.map { 3 * $0 })
+            var u = Double.random(in: 0..<1, using: &generator), y = 0
+            while y < 3 && u >= p[y] { u -= p[y]; y += 1 }
+            scores.append(z)
+            labels.append(y)
+        }
+        let beta = Calibration.fitScale(scores: scores, labels: labels)
+        #expect(abs(beta - 3) < 0.3, "fitted β \(beta)")
+        #expect(Calibration.logLoss(scores: scores, labels: labels, scale: beta)
+                <= Calibration.logLoss(scores: scores, labels: labels, scale: 1))
     }
 
     @Test func unknownTestLabelsAreAppended() {

@@ -1,0 +1,186 @@
+import Foundation
+
+/// Temperature scaling (Guo, Pleiss, Sun & Weinberger, "On Calibration of Modern Neural Networks",
+/// ICML 2017): probabilities are `softmax(z / T)` for one temperature `T` fitted to minimise the
+/// log-loss of *out-of-fold* scores, so that a top probability of 0.9 is right about 90% of the
+/// time. It never changes which section wins, only how sure the model says it is.
+///
+/// A regularised linear model on L2-normalised TF-IDF is usually *under*-confident (its scores are
+/// shrunk): T < 1 then sharpens the probabilities.
+public struct Calibration: Sendable, Codable, Equatable {
+    public var temperature: Double
+    /// Folds whose held-out scores the temperature was fitted on.
+    public var folds: Int
+    /// Articles scored out of fold.
+    public var articles: Int
+    /// Expected calibration error of the out-of-fold top probabilities (15 bins) before and after.
+    public var eceBefore: Double
+    public var eceAfter: Double
+    /// Mean log-loss of the out-of-fold scores before and after.
+    public var logLossBefore: Double
+    public var logLossAfter: Double
+    /// The out-of-fold reliability table after calibration (for reports): per bin, articles, mean
+    /// top probability and accuracy; and the same before.
+    public var reliabilityBefore: [ReliabilityBin]
+    public var reliabilityAfter: [ReliabilityBin]
+
+    /// Fits the temperature for a model trained on `examples` with these settings: trains
+    /// `regression.calibrationFolds` models on stratified folds (seed 42) and scores each held-out
+    /// fold. Returns nil when calibration is off (folds < 2) or a section has fewer articles than
+    /// there are folds.
+    static func fit(_ examples: [LabeledText], sections: [String], tfidf: TFIDFConfiguration,
+                    regression: LogisticRegressionConfiguration,
+                    progress: ((SectionClassifier.TrainingEvent) -> Void)?) throws -> Calibration? {
+        let k = regression.calibrationFolds
+        guard k >= 2 else { return nil }
+        var counts: [String: Int] = [:]
+        for e in examples { counts[e.label, default: 0] += 1 }
+        guard counts.values.allSatisfy({ $0 >= k }) else { return nil }
+        let fold = StratifiedFolds.assign(labels: examples.map(\.label), folds: k, seed: 42)
+        let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, $0) })
+        var foldSettings = regression
+        foldSettings.calibrationFolds = 0
+        // The fold models only need to rank and scale scores, not to reach the final digits.
+        foldSettings.tolerance = max(regression.tolerance, calibrationTolerance)
+        var scores = [[Double]](repeating: [], count: examples.count)
+        var labels = [Int](repeating: 0, count: examples.count)
+        for f in 0..<k {
+            progress?(.calibrating(fold: f + 1, of: k))
+            let train = examples.indices.filter { fold[$0] != f }.map { examples[$0] }
+            let held = examples.indices.filter { fold[$0] == f }
+            let model = try SectionClassifier.train(train, tfidf: tfidf, regression: foldSettings)
+            let index2 = model.vectorizer.lookupIndex
+            let counter = model.vectorizer.makeCounter()
+            for i in held {
+                let x = model.vectorizer.transform(examples[i].input, using: counter, index: index2)
+                // A fold model may lack a section only if the corpus has fewer than k of it (refused above).
+                let z = model.scores(x)
+                var full = [Double](repeating: 0, count: sections.count)
+                for (c, name) in model.sections.enumerated() { full[index[name] ?? 0] = z[c] }
+                scores[i] = full
+                labels[i] = index[examples[i].label] ?? 0
+            }
+        }
+        let scale = fitScale(scores: scores, labels: labels)
+        let before = ReliabilityBin.table(scores: scores, labels: labels, scale: 1)
+        let after = ReliabilityBin.table(scores: scores, labels: labels, scale: scale)
+        return Calibration(temperature: 1 / scale, folds: k, articles: examples.count,
+                           eceBefore: ReliabilityBin.ece(before), eceAfter: ReliabilityBin.ece(after),
+                           logLossBefore: logLoss(scores: scores, labels: labels, scale: 1),
+                           logLossAfter: logLoss(scores: scores, labels: labels, scale: scale),
+                           reliabilityBefore: before, reliabilityAfter: after)
+    }
+
+    /// Gradient tolerance of the fold models.
+    static let calibrationTolerance = 1e-3
+
+    /// Mean `−log softmax(β z)[y]`.
+    static func logLoss(scores: [[Double]], labels: [Int], scale beta: Double) -> Double {
+        var total = 0.0
+        for (z, y) in zip(scores, labels) {
+            let m = z.max() ?? 0
+            let lse = m * beta + log(z.reduce(0) { $0 + exp(beta * ($1 - m)) })
+            total += lse - beta * z[y]
+        }
+        return total / Double(max(scores.count, 1))
+    }
+
+    /// The scale β = 1/T minimising the mean log-loss of `softmax(β z)`: the loss is convex in β
+    /// (a log-sum-exp of linear functions minus a linear one), with derivative `E_p[z] − z_y` and
+    /// second derivative `Var_p[z]`, so Newton's method with a step halving that keeps β > 0
+    /// and the loss decreasing converges in a few steps.
+    static func fitScale(scores: [[Double]], labels: [Int]) -> Double {
+        var beta = 1.0
+        var loss = logLoss(scores: scores, labels: labels, scale: beta)
+        for _ in 0..<50 {
+            var g = 0.0, h = 0.0
+            for (z, y) in zip(scores, labels) {
+                let m = z.max() ?? 0
+                let e = z.map { exp(beta * ($0 - m)) }
+                let s = e.reduce(0, +)
+                var mean = 0.0, square = 0.0
+                for (ez, zz) in zip(e, z) { mean += ez / s * zz; square += ez / s * zz * zz }
+                g += mean - z[y]
+                h += square - mean * mean
+            }
+            let n = Double(max(scores.count, 1))
+            g /= n
+            h /= n
+            guard h > 1e-12, abs(g) > 1e-10 else { break }
+            var step = g / h
+            var next = beta - step
+            var nextLoss = next > 0 ? logLoss(scores: scores, labels: labels, scale: next) : .infinity
+            var halvings = 0
+            while !(nextLoss <= loss), halvings < 40 {
+                step /= 2
+                next = beta - step
+                nextLoss = next > 0 ? logLoss(scores: scores, labels: labels, scale: next) : .infinity
+                halvings += 1
+            }
+            guard nextLoss <= loss else { break }
+            let done = abs(next - beta) < 1e-9 * max(1, beta)
+            beta = next
+            loss = nextLoss
+            if done { break }
+        }
+        return beta
+    }
+}
+
+/// One bin of a reliability diagram: articles whose top probability falls in `[lower, upper)`.
+public struct ReliabilityBin: Sendable, Codable, Equatable {
+    public var lower: Double
+    public var upper: Double
+    public var count: Int
+    /// Mean top probability in the bin (0 when empty).
+    public var confidence: Double
+    /// Share of the bin's articles whose top section is right (0 when empty).
+    public var accuracy: Double
+
+    /// The number of equal-width bins used for the expected calibration error.
+    public static let binCount = 15
+
+    /// Bins of the top probability and whether the top section was right.
+    public static func table(confidences: [Double], correct: [Bool], bins: Int = binCount) -> [ReliabilityBin] {
+        var count = [Int](repeating: 0, count: bins)
+        var confidence = [Double](repeating: 0, count: bins), right = [Double](repeating: 0, count: bins)
+        for (p, ok) in zip(confidences, correct) {
+            let b = min(bins - 1, max(0, Int(p * Double(bins))))
+            count[b] += 1
+            confidence[b] += p
+            right[b] += ok ? 1 : 0
+        }
+        return (0..<bins).map { b in
+            ReliabilityBin(lower: Double(b) / Double(bins), upper: Double(b + 1) / Double(bins), count: count[b],
+                           confidence: count[b] > 0 ? confidence[b] / Double(count[b]) : 0,
+                           accuracy: count[b] > 0 ? right[b] / Double(count[b]) : 0)
+        }
+    }
+
+    static func table(scores: [[Double]], labels: [Int], scale: Double) -> [ReliabilityBin] {
+        var confidences: [Double] = [], correct: [Bool] = []
+        for (z, y) in zip(scores, labels) {
+            let p = SectionClassifier.softmax(z.map { $0 * scale })
+            let best = SectionClassifier.best(p)
+            confidences.append(p[best])
+            correct.append(best == y)
+        }
+        return table(confidences: confidences, correct: correct)
+    }
+
+    /// Expected calibration error: `Σ_b (n_b / n) · |accuracy_b − confidence_b|` (Naeini et al. 2015;
+    /// Guo et al. 2017), the bins' weighted gap.
+    public static func ece(_ bins: [ReliabilityBin]) -> Double {
+        let n = bins.reduce(0) { $0 + $1.count }
+        guard n > 0 else { return 0 }
+        return bins.reduce(0) { $0 + Double($1.count) * abs($1.accuracy - $1.confidence) } / Double(n)
+    }
+}
+
+/// The desk profiles a model learnt from. With place features, a text's places were replaced by
+/// place words during training, so the model must read new texts through a desk too; the first
+/// profile is the one it uses when none is given.
+public struct ModelDesk: Sendable, Codable, Equatable {
+    public var placeFeatures: Bool
+    public var profiles: [DeskProfile]
+}
