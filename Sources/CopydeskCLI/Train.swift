@@ -97,14 +97,16 @@ struct TrainingRun {
                regression: LogisticRegressionConfiguration) throws -> SectionClassifier {
         var matchers: [DeskProfile: PlaceMatcher] = [:]
         var examples: [LabeledText] = []
+        func matcher(_ profile: DeskProfile?) -> PlaceMatcher? {
+            guard let profile else { return nil }
+            if let m = matchers[profile] { return m }
+            let m = PlaceMatcher(profile: profile)
+            matchers[profile] = m
+            return m
+        }
         for (articles, desk) in corpora {
-            let matcher = desk.map { profile in
-                if let m = matchers[profile] { return m }
-                let m = PlaceMatcher(profile: profile)
-                matchers[profile] = m
-                return m
-            }
-            examples += articles.map { LabeledText(text: $0.classifierInput, label: $0.label ?? "", desk: matcher) }
+            // A record's own desk wins over its corpus's.
+            examples += articles.map { LabeledText(text: $0.classifierInput, label: $0.label ?? "", desk: matcher($0.desk ?? desk)) }
         }
         let vectorizing = ProgressBar("\(label): vectorizing", total: examples.count, quiet: quiet)
         let optimizing = ProgressBar("\(label): optimizing", total: regression.maxIterations, quiet: quiet)

@@ -182,5 +182,11 @@ public struct ReliabilityBin: Sendable, Codable, Equatable {
 /// profile is the one it uses when none is given.
 public struct ModelDesk: Sendable, Codable, Equatable {
     public var placeFeatures: Bool
+    /// The first ``listed`` distinct profiles, in the order training met them.
     public var profiles: [DeskProfile]
+    /// How many distinct profiles training met (records may carry their own).
+    public var desks: Int
+
+    /// The most profiles a model file lists.
+    public static let listed = 8
 }

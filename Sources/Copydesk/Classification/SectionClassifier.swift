@@ -177,9 +177,9 @@ public struct SectionClassifier: Sendable {
         }
         let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)
-        var profiles: [DeskProfile] = []
-        for e in examples { if let p = e.desk?.profile, !profiles.contains(p) { profiles.append(p) } }
-        let modelDesk = profiles.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles)
+        var profiles: [DeskProfile] = [], seen = Set<DeskProfile>()
+        for e in examples { if let p = e.desk?.profile, seen.insert(p).inserted, profiles.count < ModelDesk.listed { profiles.append(p) } }
+        let modelDesk = seen.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles, desks: seen.count)
         let model = SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
                                       coefficients: CoefficientMatrix(coefficients), intercepts: intercepts,
                                       report: report, desk: modelDesk, places: nil)

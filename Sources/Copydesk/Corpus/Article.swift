@@ -6,13 +6,18 @@ public struct Article: Sendable, Equatable, Codable {
     public var title: String?
     public var text: String
     public var summary: String?
+    /// The desk this record was written for, when a JSONL record carries its own (`"desk": {…}`);
+    /// otherwise the corpus's desk applies.
+    public var desk: DeskProfile?
 
-    public init(id: String, label: String? = nil, title: String? = nil, text: String, summary: String? = nil) {
+    public init(id: String, label: String? = nil, title: String? = nil, text: String, summary: String? = nil,
+                desk: DeskProfile? = nil) {
         self.id = id
         self.label = label
         self.title = title
         self.text = text
         self.summary = summary
+        self.desk = desk
     }
 
     /// What the classifier reads: the title and the text joined by a newline (as ../shared/peers does).
@@ -21,7 +26,7 @@ public struct Article: Sendable, Equatable, Codable {
         return text
     }
 
-    private enum Keys: String, CodingKey { case id, label, title, text, summary }
+    private enum Keys: String, CodingKey { case id, label, title, text, summary, desk }
 
     /// Accepts `id` as a string or a number, and null for the optional fields.
     public init(from decoder: any Decoder) throws {
@@ -33,6 +38,7 @@ public struct Article: Sendable, Equatable, Codable {
         title = try c.decodeIfPresent(String.self, forKey: .title)
         text = try c.decode(String.self, forKey: .text)
         summary = try c.decodeIfPresent(String.self, forKey: .summary)
+        desk = try c.decodeIfPresent(DeskProfile.self, forKey: .desk)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,5 +48,6 @@ public struct Article: Sendable, Equatable, Codable {
         try c.encodeIfPresent(title, forKey: .title)
         try c.encode(text, forKey: .text)
         try c.encodeIfPresent(summary, forKey: .summary)
+        try c.encodeIfPresent(desk, forKey: .desk)
     }
 }

@@ -109,6 +109,8 @@ enum ArticleJSON {
             case 5 where key.elementsEqual("label".utf8): return .label
             case 5 where key.elementsEqual("title".utf8): return .title
             case 7 where key.elementsEqual("summary".utf8): return .summary
+            // A record's own desk profile is an object: JSONDecoder reads such lines.
+            case 4 where key.elementsEqual("desk".utf8): return nil
             default:
                 // Any other valid UTF-8 key is ignored, as JSONDecoder ignores it.
                 return String(validating: key, as: UTF8.self) == nil ? nil : .other

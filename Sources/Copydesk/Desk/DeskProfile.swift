@@ -34,6 +34,47 @@ public struct DeskProfile: Sendable, Hashable, Codable {
         self.sections = sections
     }
 
+    private enum Keys: String, CodingKey { case name, coverage, country, sections }
+
+    /// The same checks as ``parse(_:path:countries:)`` for a profile inside other JSON (a corpus
+    /// record's `"desk"`, a model file's header): unknown keys, empty or over-long place names and a
+    /// country that is not two letters are refused.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        if let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            .first(where: { Keys(rawValue: $0) == nil }) {
+            throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "unknown desk key '\(unknown)'")
+        }
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        coverage = try c.decode([String].self, forKey: .coverage)
+        for place in coverage where PlaceMatcher.words(of: place).isEmpty || place.utf8.count > DeskProfile.maximumNameBytes
+            || place.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw DecodingError.dataCorruptedError(forKey: .coverage, in: c, debugDescription: "invalid place name '\(place)'")
+        }
+        guard coverage.count <= DeskProfile.maximumPlaces else {
+            throw DecodingError.dataCorruptedError(forKey: .coverage, in: c, debugDescription: "too many places")
+        }
+        country = try c.decode(String.self, forKey: .country).uppercased()
+        guard country.count == 2, country.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .country, in: c, debugDescription: "'\(country)' is not an ISO 3166-1 alpha-2 code")
+        }
+        sections = try c.decodeIfPresent([String: String].self, forKey: .sections) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encode(coverage, forKey: .coverage)
+        try c.encode(country, forKey: .country)
+        if !sections.isEmpty { try c.encode(sections, forKey: .sections) }
+    }
+
     /// The desk's name for a model section.
     public func displayName(of section: String) -> String { sections[section] ?? section }
 
