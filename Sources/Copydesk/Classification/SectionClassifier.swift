@@ -97,6 +97,9 @@ public struct SectionClassifier: Sendable {
         return with(calibration: calibration, places: profile.map { PlaceMatcher(profile: $0, gazetteer: gazetteer) })
     }
 
+    /// The same model with plain softmax probabilities (for comparing against the calibrated ones).
+    public var uncalibrated: SectionClassifier { with(calibration: nil, places: places) }
+
     func with(calibration: Calibration?, places: PlaceMatcher?, desk modelDesk: ModelDesk?? = nil) -> SectionClassifier {
         SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections, coefficients: weights,
                           intercepts: intercepts, report: report, calibration: calibration,
