@@ -72,8 +72,11 @@ struct Train: ParsableCommand {
                 Terminal.warning("probabilities not calibrated: a section has fewer than \(regression.calibrationFolds) articles")
             }
             if let desk = model.desk {
-                print("desks: " + desk.profiles.map { "\($0.name ?? "unnamed") (\($0.country), \($0.coverage.count) places)" }
-                    .joined(separator: ", ") + "; place words learnt")
+                let named = desk.profiles.filter { $0.name != nil }
+                let others = desk.desks - named.count
+                print("desks: " + named.map { "\($0.name ?? "") (\($0.country), \($0.coverage.count) places)" }.joined(separator: ", ")
+                      + (others > 0 ? "\(named.isEmpty ? "" : " and ")\(others) unnamed desk profile(s)" : "")
+                      + "; places read as desk area, home region, home country or foreign")
             }
             if heldOut.contains(where: { !$0.articles.isEmpty }) {
                 let m = Evaluation.run(heldOut.map { (model.using(desk: $0.desk ?? model.places?.profile), $0.articles) },
