@@ -101,13 +101,13 @@ struct ReportPage {
             .card, section { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 14px 16px; }
             section { margin-bottom: 18px; }
             .card b { display: block; font-size: 24px; } .card span { color: #5b6475; font-size: 13px; }
-            .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; }
+            .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 18px; }
             .grid2 section { margin-bottom: 0; }
             table { border-collapse: collapse; width: 100%; font-size: 14px; }
             th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eceef2; vertical-align: top; }
             th { color: #5b6475; font-weight: 600; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; }
-            .terms { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
+            .terms { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(230px, 100%), 1fr)); gap: 12px; }
             .terms div { font-size: 13px; } .terms b { font-size: 14px; }
             .pill { display: inline-block; padding: 1px 7px; border-radius: 10px; background: #eef1f6; margin: 2px 3px 2px 0; font-size: 12.5px; }
             .wrong { color: #b42318; } .right { color: #1a7f37; }
