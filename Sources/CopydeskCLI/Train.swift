@@ -69,7 +69,7 @@ struct Train: ParsableCommand {
                 print(String(format: "calibration: temperature %.3f from %d-fold out-of-fold scores; ECE %.3f → %.3f, log-loss %.3f → %.3f",
                              c.temperature, c.folds, c.eceBefore, c.eceAfter, c.logLossBefore, c.logLossAfter))
             } else if regression.calibrationFolds > 0 {
-                Terminal.warning("probabilities not calibrated: a section has fewer than \(regression.calibrationFolds) articles")
+                Terminal.warning("probabilities not calibrated: too few articles for \(regression.calibrationFolds)-fold out-of-fold scores")
             }
             if let desk = model.desk {
                 let named = desk.profiles.filter { $0.name != nil }

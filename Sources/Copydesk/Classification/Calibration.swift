@@ -26,45 +26,43 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     /// Fits the temperature for a model trained on `examples` with these settings: trains
     /// `regression.calibrationFolds` models on stratified folds (seed 42) and scores each held-out
-    /// fold. Returns nil when calibration is off (folds < 2) or a section has fewer articles than
-    /// there are folds.
-    static func fit(_ examples: [LabeledText], sections: [String], tfidf: TFIDFConfiguration,
+    /// fold. An article whose section no fold model learnt (a section with fewer articles than
+    /// folds) is left out of the fit. Returns nil when calibration is off (folds < 2), the corpus is
+    /// smaller than two articles per fold, or a fold's training part has a single section.
+    static func fit(_ examples: [LabeledText], tfidf: TFIDFConfiguration,
                     regression: LogisticRegressionConfiguration,
                     progress: ((SectionClassifier.TrainingEvent) -> Void)?) throws -> Calibration? {
         let k = regression.calibrationFolds
-        guard k >= 2 else { return nil }
-        var counts: [String: Int] = [:]
-        for e in examples { counts[e.label, default: 0] += 1 }
-        guard counts.values.allSatisfy({ $0 >= k }) else { return nil }
+        guard k >= 2, examples.count >= 2 * k else { return nil }
         let fold = StratifiedFolds.assign(labels: examples.map(\.label), folds: k, seed: 42)
-        let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, $0) })
         var foldSettings = regression
         foldSettings.calibrationFolds = 0
         // The fold models only need to rank and scale scores, not to reach the final digits.
         foldSettings.tolerance = max(regression.tolerance, calibrationTolerance)
-        var scores = [[Double]](repeating: [], count: examples.count)
-        var labels = [Int](repeating: 0, count: examples.count)
+        // Each article's scores over the sections of the fold model that did not see it, and the
+        // position of its own section among them.
+        var scores: [[Double]] = [], labels: [Int] = []
+        scores.reserveCapacity(examples.count)
+        labels.reserveCapacity(examples.count)
         for f in 0..<k {
             progress?(.calibrating(fold: f + 1, of: k))
             let train = examples.indices.filter { fold[$0] != f }.map { examples[$0] }
-            let held = examples.indices.filter { fold[$0] == f }
+            guard Set(train.map(\.label)).count >= 2 else { return nil }
             let model = try SectionClassifier.train(train, tfidf: tfidf, regression: foldSettings)
-            let index2 = model.vectorizer.lookupIndex
+            let position = Dictionary(uniqueKeysWithValues: model.sections.enumerated().map { ($1, $0) })
+            let index = model.vectorizer.lookupIndex
             let counter = model.vectorizer.makeCounter()
-            for i in held {
-                let x = model.vectorizer.transform(examples[i].input, using: counter, index: index2)
-                // A fold model may lack a section only if the corpus has fewer than k of it (refused above).
-                let z = model.scores(x)
-                var full = [Double](repeating: 0, count: sections.count)
-                for (c, name) in model.sections.enumerated() { full[index[name] ?? 0] = z[c] }
-                scores[i] = full
-                labels[i] = index[examples[i].label] ?? 0
+            for i in examples.indices where fold[i] == f {
+                guard let y = position[examples[i].label] else { continue }
+                scores.append(model.scores(model.vectorizer.transform(examples[i].input, using: counter, index: index)))
+                labels.append(y)
             }
         }
+        guard !scores.isEmpty else { return nil }
         let scale = fitScale(scores: scores, labels: labels)
         let before = ReliabilityBin.table(scores: scores, labels: labels, scale: 1)
         let after = ReliabilityBin.table(scores: scores, labels: labels, scale: scale)
-        return Calibration(temperature: 1 / scale, folds: k, articles: examples.count,
+        return Calibration(temperature: 1 / scale, folds: k, articles: scores.count,
                            eceBefore: ReliabilityBin.ece(before), eceAfter: ReliabilityBin.ece(after),
                            logLossBefore: logLoss(scores: scores, labels: labels, scale: 1),
                            logLossAfter: logLoss(scores: scores, labels: labels, scale: scale),

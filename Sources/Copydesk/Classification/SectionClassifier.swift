@@ -186,7 +186,7 @@ public struct SectionClassifier: Sendable {
         let model = SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
                                       coefficients: CoefficientMatrix(coefficients), intercepts: intercepts,
                                       report: report, desk: modelDesk, places: nil)
-        let calibration = try Calibration.fit(examples, sections: sections, tfidf: tfidf, regression: regression,
+        let calibration = try Calibration.fit(examples, tfidf: tfidf, regression: regression,
                                               progress: progress)
         return model.with(calibration: calibration, places: profiles.first.map { PlaceMatcher(profile: $0) })
     }

@@ -44,8 +44,15 @@ import Testing
             }
         }
         for (cl, value) in c.intercept.enumerated() { #expect(isClose(model.intercepts[cl], value, absolute: 1e-6)) }
-        let p = model.probabilities(model.vectorizer.transform(docs.first!.text))
+        // scikit-learn's probabilities are the plain softmax; Copydesk's default divides the scores by
+        // the calibration's temperature first.
+        let x = model.vectorizer.transform(docs.first!.text)
+        let p = model.uncalibrated.probabilities(x)
         for (cl, value) in c.probabilities_first_doc.enumerated() { #expect(isClose(p[cl], value, absolute: 1e-7)) }
+        if let t = model.calibration?.temperature {
+            let calibrated = model.probabilities(x), expected = SectionClassifier.softmax(model.scores(x).map { $0 / t })
+            for (a, b) in zip(calibrated, expected) { #expect(isClose(a, b, absolute: 1e-12)) }
+        }
     }
 
     /// With more articles than features, training runs L-BFGS on the coefficients instead of the row
@@ -145,7 +152,9 @@ extension SectionClassifierTests {
         for threads in [1, 2] {
             let slice = articles[100..<300]
             #expect(model.classify(slice, threads: threads).map(\.probabilities) == expected[100..<300].map(\.probabilities))
-            #expect(model.bestSections(slice, threads: threads).map { model.sections[$0] } == expected[100..<300].map(\.section))
+            let best = model.bestSections(slice, threads: threads)
+            #expect(best.map { model.sections[$0.section] } == expected[100..<300].map(\.section))
+            #expect(best.map(\.probability) == expected[100..<300].map { $0.probabilities[0].probability })
         }
     }
 }

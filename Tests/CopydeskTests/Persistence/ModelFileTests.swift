@@ -127,7 +127,7 @@ import Testing
     @Test func wrongSignatureVersionAndFilesAreNamed() throws {
         var bytes = try ModelFile.encode(Self.trainSmall())
         bytes[8] = 9  // version 9
-        #expect(throws: ModelFileError.unsupportedVersion(path: "test.cdm", found: 9, supported: 1)) { _ = try decode(bytes) }
+        #expect(throws: ModelFileError.unsupportedVersion(path: "test.cdm", found: 9, supported: 2)) { _ = try decode(bytes) }
         #expect(throws: ModelFileError.notAModel(path: "test.cdm")) { _ = try decode(Array("{\"label\": \"sports\"}".utf8)) }
         #expect(throws: ModelFileError.notAModel(path: "test.cdm")) { _ = try decode([]) }
         #expect(throws: ModelFileError.unreadable(path: "/nonexistent/m.cdm", reason: "no such file")) {
@@ -184,5 +184,81 @@ import Testing
         try ModelFile.write(model, to: path)
         #expect(try ModelFile.read(from: path).sections == model.sections)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["m.cdm", "sub"])
+    }
+}
+
+/// Format 2: the calibration and the desk profiles travel with the model; format 1 files still load.
+@Suite struct ModelFileFormatTwoTests {
+    static let desk = DeskProfile(name: "Herald", coverage: ["Harbor City"], country: "US", sections: ["local": "Local"])
+
+    static func trainWithDesk() throws -> SectionClassifier {
+        let matcher = PlaceMatcher(profile: desk, gazetteer: testGazetteer)
+        var examples: [LabeledText] = []
+        for i in 0..<12 {
+            examples.append(LabeledText(text: "Harbor City council votes on budget \(i)", label: "local", desk: matcher))
+            examples.append(LabeledText(text: "Syria talks resume in Damascus round \(i)", label: "international", desk: matcher))
+            examples.append(LabeledText(text: "Texas storm closes roads statewide day \(i)", label: "national", desk: matcher))
+        }
+        return try SectionClassifier.train(examples, tfidf: .init(minDF: .count(1)))
+    }
+
+    @Test func calibrationAndDeskRoundTrip() throws {
+        let model = try Self.trainWithDesk()
+        let calibration = try #require(model.calibration)
+        #expect(calibration.folds == 3 && calibration.temperature > 0)
+        #expect(model.desk?.placeFeatures == true && model.desk?.profiles == [Self.desk])
+        let (loaded, _, _) = try ModelFileTests.roundTrip(model)
+        #expect(loaded.calibration == model.calibration && loaded.desk == model.desk)
+        #expect(loaded.places?.profile == Self.desk, "a loaded model reads texts as its first desk")
+        #expect(try ModelFile.encode(loaded) == ModelFile.encode(model))
+        let other = loaded.using(desk: DeskProfile(coverage: ["Everett"], country: "US"), gazetteer: testGazetteer)
+        // Only the place word is known here: the model learnt it from Harbor City.
+        let p = other.classify("Everett officials met", explain: 3)
+        #expect(p.section == "local", "\(p.probabilities)")
+        #expect(p.explanation.contains { $0.term.contains("‹desk area›") }, "\(p.explanation.map(\.term))")
+        // Read without a desk, the same words are not a place.
+        #expect(loaded.using(desk: nil).places == nil)
+    }
+
+    /// `bytes` with its header JSON passed through `edit` and its version set to `version`, padded
+    /// and checksummed again.
+    static func rewritten(_ bytes: [UInt8], version: UInt8, _ edit: (String) -> String) -> [UInt8] {
+        let h = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        let json = Array(edit(String(decoding: bytes[16..<(16 + h)], as: UTF8.self)).utf8)
+        var out: [UInt8] = ModelFile.signature + [version, 0, 0, 0]
+        out += withUnsafeBytes(of: UInt32(json.count).littleEndian, Array.init)
+        out += json
+        while out.count % 8 != 0 { out.append(0) }
+        out += bytes[ModelFile.padded(16 + h)..<(bytes.count - 8)]
+        out += withUnsafeBytes(of: ModelFile.checksum(out[...]).littleEndian, Array.init)
+        return out
+    }
+
+    /// A format 1 file (no calibration, no desk, no calibrationFolds) made from a format 2 one.
+    @Test func formatOneStillLoads() throws {
+        let model = try SectionClassifier.train([LabeledText(text: "goal scored", label: "sports"),
+                                                 LabeledText(text: "bank profits", label: "business")],
+                                                tfidf: .init(minDF: .count(1)), regression: .init(calibrationFolds: 0))
+        var sawKey = false
+        let v1 = Self.rewritten(try ModelFile.encode(model), version: 1) {
+            sawKey = $0.contains(",\"calibrationFolds\":0")
+            return $0.replacingOccurrences(of: ",\"calibrationFolds\":0", with: "")
+        }
+        #expect(sawKey)
+        let loaded = try v1.withUnsafeBytes { try ModelFile.decode($0, path: "v1.cdm") }
+        #expect(loaded.calibration == nil && loaded.desk == nil && loaded.regression.calibrationFolds == 0)
+        #expect(loaded.classify("goal").probabilities == model.classify("goal").probabilities)
+    }
+
+    @Test func aBadTemperatureIsRefused() throws {
+        let bytes = try ModelFile.encode(try Self.trainWithDesk())
+        let edited = Self.rewritten(bytes, version: 2) { json in
+            json.replacingOccurrences(of: #""temperature":[0-9.e+-]+"#, with: "\"temperature\":-1", options: .regularExpression)
+        }
+        #expect(throws: ModelFileError.malformed(path: "t.cdm", reason: "calibration temperature -1.0 is not positive")) {
+            _ = try edited.withUnsafeBytes { try ModelFile.decode($0, path: "t.cdm") }
+        }
+        // The unedited bytes load (the positive control).
+        _ = try bytes.withUnsafeBytes { try ModelFile.decode($0, path: "t.cdm") }
     }
 }
