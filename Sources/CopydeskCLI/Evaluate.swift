@@ -4,7 +4,13 @@ import Foundation
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a model on a labelled corpus: accuracy, F1, per-section scores, confusions.")
+        abstract: "Score a model on a labelled corpus: accuracy, F1, per-section scores, confusions, calibration.",
+        discussion: """
+            Macro-F1 averages over the sections present in the labels or the predictions (scikit-learn's \
+            convention); a model section in neither does not count. ECE: expected calibration error over 15 \
+            equal-width bins of the top probability. Coverage: the share of articles whose top probability \
+            reaches each threshold, and the accuracy among them.
+            """)
 
     @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
     var model: String?
