@@ -92,9 +92,13 @@ public struct SectionClassifier: Sendable {
     /// The same model reading texts as `profile`'s desk: its coverage is the desk area, its country
     /// the home country. A model trained without desk profiles has no place words to give them, and
     /// is returned unchanged; `nil` reads texts as they are.
-    public func using(desk profile: DeskProfile?, gazetteer: Gazetteer = .shared) -> SectionClassifier {
+    ///
+    /// The gazetteer (default: ``Gazetteer/shared``, read from the system's data on first use) is
+    /// only touched when there is a profile to match.
+    public func using(desk profile: DeskProfile?, gazetteer: Gazetteer? = nil) -> SectionClassifier {
         guard desk?.placeFeatures == true || profile == nil else { return self }
-        return with(calibration: calibration, places: profile.map { PlaceMatcher(profile: $0, gazetteer: gazetteer) })
+        return with(calibration: calibration,
+                    places: profile.map { PlaceMatcher(profile: $0, gazetteer: gazetteer ?? .shared) })
     }
 
     /// The same model with plain softmax probabilities (for comparing against the calibrated ones).
