@@ -5,8 +5,9 @@
 /// - ``Kind/title``: titles and ranks before a name (`Gen.`, `Sen.`): never a sentence end;
 /// - ``Kind/date``: months and weekdays (`Jan.`, `Tues.`): a sentence end only before a common
 ///   sentence opener (`The`, `He`, …), never before a number (`Jan. 5`);
-/// - ``Kind/other``: everything else (`Inc.`, `Co.`, `a.m.`, `No.`, `St.`): a sentence end only
-///   before a common sentence opener, so `Apple Inc. The company…` splits and `U.S. Army` does not.
+/// - ``Kind/other``: everything else (`Inc.`, `Co.`, `a.m.`, `No.`, `St.`, `p.`): a sentence end only
+///   before a common sentence opener, so `Apple Inc. The company…` splits and `U.S. Army` does not,
+///   and never before a number (`No. 5`, `p. 55`, `N°. 1026`).
 /// Words with inner periods (`U.S.`, `Ph.D.`, `e.g.`) and single capital letters (`John F. Kennedy`)
 /// are treated as ``Kind/other`` without being listed.
 public struct AbbreviationList: Sendable, Equatable {
@@ -49,7 +50,7 @@ public struct AbbreviationList: Sendable, Equatable {
         var list = AbbreviationList()
         let titles = "mr mrs ms messrs mmes dr drs prof gen maj capt cpt sen sens rep reps gov lt col sgt cmdr cmdt adm brig cpl pvt spc supt det insp rev hon pres atty amb fr msgr sr jr"
         let dates = "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun"
-        let other = "inc corp co ltd llc plc bros cos assn dept univ st ave blvd rd hwy mt ft no nos vol vs etc approx est fig gov't al ca"
+        let other = "inc corp co ltd llc plc bros cos assn dept univ st ave blvd rd hwy mt ft no nos vol vs etc approx est fig gov't al ca p pp ch sec art n°"
         for w in titles.split(separator: " ") { list.add(String(w), as: .title) }
         // "Sr." and "Jr." follow a name and can end a sentence.
         list.add("sr", as: .other)

@@ -21,8 +21,20 @@ public struct Sentence: Sendable, Equatable {
 /// white space. A `?`, `!` or ellipsis ends the sentence when the next word is capitalised (or a
 /// digit or quote follows, for `?` and `!`). A period ends it unless the next word is lowercase, or
 /// the word before it is an abbreviation (see ``AbbreviationList`` for the three kinds), a single
-/// capital initial, or `No.` before a number — those end a sentence only before a common sentence
-/// opener. Full-width `。！？` always end one. Sentences never cross paragraphs.
+/// capital initial, or an abbreviation before a number (`No. 5`, `p. 55`) — those end a sentence only
+/// before a common sentence opener. Special cases of news copy and citations:
+/// - `A.M.`/`P.M.` in capitals end a sentence before any capitalised word ("at 6 P.M. Mr. Smith then
+///   went"); in lower case only before a sentence opener ("at 5 a.m. Mr. Smith went");
+/// - a link or e-mail address ends a sentence before a capitalised word;
+/// - `I.` after a lower-case word ends one ("you and I. Did"), an initial after a name does not
+///   ("Albert I. Jones");
+/// - ellipses: a spaced `. . .` marks an omission inside a sentence, four dots (`. . . .`, `....`)
+///   an omission and the sentence's end; `[...]` never ends one, nor does a closing quote followed
+///   by a bracketed citation (`"…" (Smith 55).`);
+/// - enumerations inside one paragraph (`1.) … 2.) …`, `1) …`, `1. …`, `a. …`, `• 9. …`) split before
+///   each item when the paragraph opens with the first of a run of consecutive markers, and a
+///   marker's own period never ends a sentence.
+/// Full-width `。！？` always end one. Sentences never cross paragraphs.
 ///
 /// - Complexity: O(n) in the bytes of the text.
 public struct SentenceSplitter: Sendable {
@@ -158,16 +170,37 @@ public struct SentenceSplitter: Sendable {
                 out.append(Sentence(text: text, range: r, paragraph: paragraph))
             }
         }
+        let markers = listMarkers(p, block)
+        var nextMarker = markers.isEmpty ? 0 : 1  // the first marker opens the paragraph
         while i < end {
+            if nextMarker < markers.count, i >= markers[nextMarker].lowerBound {
+                // The next item of an enumeration starts a sentence.
+                emit(markers[nextMarker].lowerBound)
+                sentenceStart = markers[nextMarker].lowerBound
+                i = markers[nextMarker].upperBound
+                nextMarker += 1
+                continue
+            }
+            if let m = markers.first(where: { $0.contains(i) }) {
+                i = m.upperBound  // a marker's own period
+                continue
+            }
             let (s, len) = UTF8Scalars.decode(p, at: i, count: end)
             guard let s, SentenceSplitter.isTerminator(s) else { i += len; continue }
-            // A run of terminators, then closing quotes and brackets.
+            // A run of terminators (periods may be spaced: ". . ."), then closing quotes and brackets.
             let runStart = i
             var j = i
-            var sawQuestionOrBang = false, sawEllipsis = false, periods = 0, always = false
+            var sawQuestionOrBang = false, sawEllipsis = false, periods = 0, always = false, spaced = false
             while j < end {
                 let (t, tl) = UTF8Scalars.decode(p, at: j, count: end)
-                guard let t, SentenceSplitter.isTerminator(t) else { break }
+                guard let t, SentenceSplitter.isTerminator(t) else {
+                    if t == " ", periods > 0, j + 1 < end, p[j + 1] == 0x2E, p[j - 1] == 0x2E {
+                        spaced = true
+                        j += 1
+                        continue
+                    }
+                    break
+                }
                 switch t.value {
                 case 0x2E: periods += 1
                 case 0x2026: sawEllipsis = true
@@ -177,6 +210,11 @@ public struct SentenceSplitter: Sendable {
                 j += tl
             }
             if periods >= 2 { sawEllipsis = true }
+            // "[...]" and "(...)": an omission inside a quotation.
+            if sawEllipsis, runStart > block.lowerBound, p[runStart - 1] == 0x5B || p[runStart - 1] == 0x28 {
+                i = j
+                continue
+            }
             var k = j
             while k < end {
                 let (c, cl) = UTF8Scalars.decode(p, at: k, count: end)
@@ -189,12 +227,16 @@ public struct SentenceSplitter: Sendable {
             let boundary: Bool
             if always {
                 boundary = true
+            } else if next.citation && k > j {
+                boundary = false  // "…" (Smith 55).
             } else if sawQuestionOrBang {
                 boundary = next.upper || next.digit || next.quoted
             } else if sawEllipsis {
-                boundary = next.upper
+                // A spaced three-dot ellipsis is an omission inside the sentence; four dots end it.
+                boundary = next.upper && !(spaced && periods == 3)
             } else {
-                boundary = periodEndsSentence(previousWord(p, block.lowerBound, runStart), next)
+                boundary = periodEndsSentence(previousWord(p, block.lowerBound, runStart), next,
+                                              wordBefore: wordBefore(p, block.lowerBound, runStart))
             }
             if boundary {
                 emit(k)
@@ -207,6 +249,8 @@ public struct SentenceSplitter: Sendable {
 
     struct NextWord {
         var upper = false, lower = false, digit = false, quoted = false
+        /// The next word opens a bracketed citation: `(Smith 55)`.
+        var citation = false
         var word = ""
     }
 
@@ -215,6 +259,7 @@ public struct SentenceSplitter: Sendable {
         var k = k0
         while k < end, isSpace(p, k, end) { k += spaceLength(p, k, end) }
         var w = NextWord()
+        w.citation = k < end && p[k] == 0x28
         while k < end {
             let (s, len) = UTF8Scalars.decode(p, at: k, count: end)
             guard let s, SentenceSplitter.isOpening(s) else { break }
@@ -253,7 +298,15 @@ public struct SentenceSplitter: Sendable {
         return String(decoding: UnsafeBufferPointer(start: p + a, count: end - a), as: UTF8.self)
     }
 
-    func periodEndsSentence(_ previous: String, _ next: NextWord) -> Bool {
+    /// The word before the word that ends at `end` (for telling "you and I." from "Albert I.").
+    func wordBefore(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        var k = end
+        while k > start, !isSpace(p, k - 1, end) { k -= 1 }
+        while k > start, isSpace(p, k - 1, end) { k -= 1 }
+        return previousWord(p, start, k)
+    }
+
+    func periodEndsSentence(_ previous: String, _ next: NextWord, wordBefore: String = "") -> Bool {
         if next.lower { return false }
         guard next.upper || next.digit || next.quoted else { return false }
         let opener = next.upper && AbbreviationList.sentenceOpeners.contains(next.word)
@@ -262,12 +315,89 @@ public struct SentenceSplitter: Sendable {
             switch kind {
             case .title: return false
             case .date: return !next.digit && opener
-            case .other: return word == "no" && next.digit ? false : opener
+            case .other: return next.digit ? false : opener
             }
         }
-        if word.contains(".") { return opener }  // U.S., Ph.D., e.g.
+        // A number before a capital: "It cost $100.00. It is", "filed as N°. 7741.20. Nobody".
+        if word.unicodeScalars.contains(where: { $0.properties.numericType != nil }),
+           word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil || ".,$€£%".unicodeScalars.contains($0) }) {
+            return next.upper || next.quoted
+        }
+        // A link or an e-mail address at the end of a sentence.
+        if word.contains("://") || word.hasPrefix("www.") || (word.contains("@") && word.contains(".")) {
+            return next.upper || next.quoted
+        }
+        // 6 P.M. in capitals, then a capitalised word: the time ends the sentence.
+        if previous == "A.M" || previous == "P.M" { return next.upper || next.quoted }
+        if word.contains(".") { return opener }  // U.S., Ph.D., e.g., a.m.
         let scalars = Array(previous.unicodeScalars)
-        if scalars.count == 1, scalars[0].properties.isUppercase { return opener }  // John F. Kennedy
+        if scalars.count == 1, scalars[0].properties.isUppercase {
+            // "you and I." ends a sentence; "Albert I. Jones" and "John F. Kennedy" do not.
+            if previous == "I", let first = wordBefore.unicodeScalars.first, first.properties.isLowercase {
+                return next.upper || next.quoted
+            }
+            return opener
+        }
         return true
+    }
+
+    /// The enumeration markers of a paragraph that opens with one: `1.)`, `1)`, `1.`, `a.`, each
+    /// optionally after a bullet (`•`, `⁃`), at the paragraph's start or after a space, and followed
+    /// by white space and a capital. After the opening marker, only the run of consecutive ones
+    /// (1, 2, 3 … or a, b, c …; 9, 10 …) counts: "1. Lead story. He won 3. Then…" has one.
+    func listMarkers(_ p: UnsafePointer<UInt8>, _ block: Range<Int>) -> [Range<Int>] {
+        let end = block.upperBound
+        /// A marker starting at `i`: its range (bullet included) and its number.
+        func marker(at i0: Int) -> (range: Range<Int>, value: Int, letter: Bool)? {
+            var i = i0
+            // An optional bullet and space.
+            if i + 3 <= end, (p[i] == 0xE2 && p[i + 1] == 0x80 && p[i + 2] == 0xA2) || (p[i] == 0xE2 && p[i + 1] == 0x81 && p[i + 2] == 0x83) {
+                i += 3
+                while i < end, p[i] == 0x20 { i += 1 }
+            }
+            var value = 0, digits = 0, letter = false
+            while i < end, digits < 3, p[i] >= 0x30 && p[i] <= 0x39 {
+                value = value * 10 + Int(p[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            if digits == 0 {
+                guard i < end, p[i] >= 0x61 && p[i] <= 0x7A, i + 1 < end, p[i + 1] == 0x2E else { return nil }
+                value = Int(p[i] - 0x61) + 1
+                letter = true
+                i += 1
+            }
+            // "1.)", "1)", "1." (letters: "a." only).
+            if i < end, p[i] == 0x2E {
+                i += 1
+                if !letter, i < end, p[i] == 0x29 { i += 1 }
+            } else if !letter, i < end, p[i] == 0x29 {
+                i += 1
+            } else {
+                return nil
+            }
+            guard i < end, p[i] == 0x20 else { return nil }
+            var k = i
+            while k < end, p[k] == 0x20 { k += 1 }
+            guard k < end else { return nil }
+            let (s, _) = UTF8Scalars.decode(p, at: k, count: end)
+            guard let s, s.properties.isUppercase else { return nil }
+            return (i0..<i, value, letter)
+        }
+        guard let first = marker(at: block.lowerBound) else { return [] }
+        var found = [first.range]
+        var expected = first.value + 1
+        var i = first.range.upperBound
+        while i < end {
+            if p[i] == 0x20, i + 1 < end, let m = marker(at: i + 1), m.value == expected, m.letter == first.letter {
+                found.append(m.range)
+                expected += 1
+                i = m.range.upperBound
+                continue
+            }
+            i += 1
+        }
+        // A paragraph that opens with a marker keeps it ("1. The council voted …"), alone or not.
+        return found
     }
 }

@@ -49,6 +49,40 @@ import Testing
         ("Version 2.0.1 shipped. Users updated.", ["Version 2.0.1 shipped.", "Users updated."]),
         ("The population was 70,000. It is now 80,000.", ["The population was 70,000.", "It is now 80,000."]),
         ("The score was 3-1. 2024 was better.", ["The score was 3-1.", "2024 was better."]),
+        // Times in capitals and in lower case (issue 12)
+        ("The polls closed at 8 P.M. Election workers then counted.", ["The polls closed at 8 P.M.", "Election workers then counted."]),
+        ("By 7 A.M. Ferry crews were back.", ["By 7 A.M.", "Ferry crews were back."]),
+        ("At 6 a.m. Gov. Hale toured the dam.", ["At 6 a.m. Gov. Hale toured the dam."]),
+        // Abbreviations before numbers
+        ("The ruling is on p. 12 of the filing.", ["The ruling is on p. 12 of the filing."]),
+        ("See pp. 40-44 and ch. 3 for the map.", ["See pp. 40-44 and ch. 3 for the map."]),
+        ("The ferry leaves from Pier No. 3 daily.", ["The ferry leaves from Pier No. 3 daily."]),
+        ("The bid was filed as N°. 7741.20. Nobody else bid.", ["The bid was filed as N°. 7741.20.", "Nobody else bid."]),
+        // A link or e-mail address ends a sentence
+        ("Tips go to desk@harbor-herald.example. Editors read every one.", ["Tips go to desk@harbor-herald.example.", "Editors read every one."]),
+        ("The schedule is at https://ferries.example.org/winter.html. Crews post changes there.",
+         ["The schedule is at https://ferries.example.org/winter.html.", "Crews post changes there."]),
+        ("Read it at www.example.org/vote. Polls close Friday.", ["Read it at www.example.org/vote.", "Polls close Friday."]),
+        // Enumerations inside one paragraph
+        ("1.) Close the road 2.) Open the shelter", ["1.) Close the road", "2.) Open the shelter"]),
+        ("1.) Close the road. 2.) Open the shelter.", ["1.) Close the road.", "2.) Open the shelter."]),
+        ("1) Drain the pool 2) Paint the fence 3) Test the pumps", ["1) Drain the pool", "2) Paint the fence", "3) Test the pumps"]),
+        ("1. Buy water 2. Fill sandbags", ["1. Buy water", "2. Fill sandbags"]),
+        ("1. Buy water. 2. Fill sandbags.", ["1. Buy water.", "2. Fill sandbags."]),
+        ("• 4. Check the gauges • 5. Call the harbor master", ["• 4. Check the gauges", "• 5. Call the harbor master"]),
+        ("⁃2. Seal the doors ⁃3. Cut the power", ["⁃2. Seal the doors", "⁃3. Cut the power"]),
+        ("a. Board the ferry b. Find a seat c. Stow the bags", ["a. Board the ferry", "b. Find a seat", "c. Stow the bags"]),
+        ("He finished 2. Then he retired.", ["He finished 2.", "Then he retired."]),
+        ("1. Lead story. He won 3. Then he left.", ["1. Lead story.", "He won 3.", "Then he left."]),
+        // "I" at a sentence's end against an initial
+        ("It was just the mayor and I. Did anyone else come?", ["It was just the mayor and I.", "Did anyone else come?"]),
+        ("Ask Henry I. Marsh about the tide.", ["Ask Henry I. Marsh about the tide."]),
+        // Ellipses: spaced, four dots, in brackets, and a citation after a quote
+        ("The plan was, in his words, . . . Harbor City's best chance.", ["The plan was, in his words, . . . Harbor City's best chance."]),
+        ("The council never voted . . . . Members went home.", ["The council never voted . . . .", "Members went home."]),
+        ("They waited.... Nobody came.", ["They waited....", "Nobody came."]),
+        ("\"The tide [...] rose [...] fast\" (Log 12). It flooded.", ["\"The tide [...] rose [...] fast\" (Log 12).", "It flooded."]),
+        ("She wrote that \"the ferry is late.\" (Herald, p. 2) It was.", ["She wrote that \"the ferry is late.\" (Herald, p. 2) It was."]),
         // Ellipses
         ("He paused... Then he left.", ["He paused...", "Then he left."]),
         ("And so… we waited.", ["And so… we waited."]),
