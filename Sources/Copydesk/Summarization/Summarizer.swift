@@ -86,7 +86,7 @@ public struct Summarizer: Sendable {
     /// (which stays in the sentence: summaries keep it, the lede and teaser drop it by default).
     public func sentences(of text: String, title: String? = nil, clean: Bool = true) -> (title: String?, dateline: String?, sentences: [String]) {
         let cleaned = clean ? cleaner.clean(text) : CleanedArticle(title: nil, paragraphs: [text], removed: [])
-        let sentences = cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) }
+        let sentences = InlineFurniture.separate(cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) })
         let dateline = sentences.first.flatMap { Dateline.split($0).dateline }
         return (title ?? cleaned.title, dateline, sentences)
     }
@@ -191,7 +191,8 @@ public struct Summarizer: Sendable {
             let cov = topCoverage > 0 ? graph.coverage[i] / topCoverage : 0
             let pos = exp(-Double(i) / c.positionDecay)
             let head = graph.headlineSimilarity[i]
-            let len = words < c.minimumWords ? 0 : min(1, Double(words) / c.fullLength)
+            // A "sentence" over 60 words is more often captions run into prose: no length credit.
+            let len = words < c.minimumWords || InlineFurniture.isSuspect(words) ? 0 : min(1, Double(words) / c.fullLength)
             let score = c.centrality * cen + c.coverage * cov + c.position * pos + c.headline * head + c.length * len
             out.append(ScoredSentence(index: i, text: t, score: score, centrality: cen, coverage: cov, position: pos,
                                       headline: head, length: len, words: words))
