@@ -85,7 +85,14 @@ public struct Summarizer: Sendable {
     /// The article's sentences after cleaning, the headline, and the first sentence's dateline
     /// (which stays in the sentence: summaries keep it, the lede and teaser drop it by default).
     public func sentences(of text: String, title: String? = nil, clean: Bool = true) -> (title: String?, dateline: String?, sentences: [String]) {
-        let cleaned = clean ? cleaner.clean(text) : CleanedArticle(title: nil, paragraphs: [text], removed: [])
+        var cleaned = clean ? cleaner.clean(text) : CleanedArticle(title: nil, paragraphs: [text], removed: [])
+        // A text made only of what the cleaner drops (captions, list items, credits) is still the
+        // text the user gave: its lines of four words or more are summarized as they are. Menus
+        // and buttons ("Home", "Subscribe") have none and stay an error.
+        if clean && cleaned.paragraphs.isEmpty {
+            let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { Summarizer.words($0) >= 4 }
+            cleaned = CleanedArticle(title: nil, paragraphs: lines, removed: [])
+        }
         let sentences = InlineFurniture.separate(cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) })
         let dateline = sentences.first.flatMap { Dateline.split($0).dateline }
         return (title ?? cleaned.title, dateline, sentences)
