@@ -56,20 +56,83 @@ public enum InlineFurniture {
 
     /// Whether `piece` is furniture. `cutOff`: a cut ended it (so it ended without punctuation).
     static func isFurniture(_ piece: String, cutOff: Bool, last: Bool) -> Bool {
-        let lower = piece.lowercased()
-        if phrases.contains(where: { lower.contains($0) }) { return true }
+        if containsPhrase(piece) { return true }
         if isCredit(piece) { return true }
         if cutOff && !last && !endsLikeSentence(piece) { return true }
         return false
     }
 
+    /// ``phrases`` as bytes, for a case-insensitive scan of the UTF-8 (they are ASCII), by first letter.
+    static let phrasesByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for phrase in phrases { let bytes = Array(phrase.utf8); table[Int(bytes[0])].append(bytes) }
+        return table
+    }()
+
+    /// Whether `text` contains one of ``phrases`` at a word's start, ignoring ASCII case: one pass
+    /// over the bytes, comparing only where a phrase's first letter opens a word.
+    static func containsPhrase(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                if (i == 0 || bytes[i - 1] == 0x20), !phrasesByFirstByte[Int(lower)].isEmpty {
+                    for phrase in phrasesByFirstByte[Int(lower)] where i + phrase.count <= n {
+                        var k = 1
+                        while k < phrase.count {
+                            let c = bytes[i + k]
+                            if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != phrase[k] { break }
+                            k += 1
+                        }
+                        if k == phrase.count { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// Credit-line openings.
+    static let creditPrefixes: [[UInt8]] = ["Photo:", "Photograph:", "Picture:", "Pictures:", "Credit:", "Image:",
+                                            "Image copyright", "Media caption", "Image caption"].map { Array($0.utf8) }
+
     /// `(Getty Images)`, `Photo: AP`, `Picture: Reuters`, `Credit: …`, `Image copyright …`.
     static func isCredit(_ piece: String) -> Bool {
-        let trimmed = piece.trimmingCharacters(in: .whitespaces)
-        for prefix in ["Photo:", "Photograph:", "Picture:", "Pictures:", "Credit:", "Image:", "Image copyright", "Media caption", "Image caption"]
-            where trimmed.hasPrefix(prefix) { return true }
-        let words = trimmed.split(separator: " ")
-        return words.count <= 6 && (trimmed.contains("Getty Images") || trimmed.contains("AP Photo") || trimmed.contains("Reuters)"))
+        var copy = piece
+        let (prefixed, short) = copy.withUTF8 { bytes -> (Bool, Bool) in
+            var start = 0
+            while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+            guard start < bytes.count, (bytes[start] >= 0x41 && bytes[start] <= 0x5A) || bytes[start] == 0x28 else { return (false, false) }
+            let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+            let prefixed = creditPrefixes.contains { $0.count <= rest.count && rest.prefix($0.count).elementsEqual($0) }
+            return (prefixed, !prefixed && wordCount(rest, atMost: 7) <= 6)
+        }
+        if prefixed { return true }
+        guard short else { return false }
+        return piece.contains("Getty Images") || piece.contains("AP Photo") || piece.contains("Reuters)")
+    }
+
+    /// Words separated by spaces, counted over the bytes.
+    static func wordCount(_ s: String, atMost: Int = .max) -> Int {
+        var copy = s
+        return copy.withUTF8 { wordCount($0, atMost: atMost) }
+    }
+
+    /// Words of `bytes`, counting no further than `atMost`.
+    static func wordCount(_ bytes: UnsafeBufferPointer<UInt8>, atMost: Int = .max) -> Int {
+        var count = 0, inWord = false
+        for b in bytes {
+            if b == 0x20 { inWord = false } else if !inWord {
+                count += 1
+                inWord = true
+                if count >= atMost { return count }
+            }
+        }
+        return count
     }
 
     static func endsLikeSentence(_ s: String) -> Bool {
@@ -83,58 +146,83 @@ public enum InlineFurniture {
 
     /// `sentence` cut where a caption runs into prose. Only sentences of at least ``minimumWords``
     /// words are looked at: a glued caption makes a sentence long, and a short one is left alone.
+    /// Works on the UTF-8 bytes; strings are made only for the pieces of a sentence that is cut.
     static func cut(_ sentence: String) -> [String] {
-        let words = sentence.split(separator: " ", omittingEmptySubsequences: true)
+        guard wordCount(sentence, atMost: minimumWords) >= minimumWords else { return [sentence] }
+        let bytes = Array(sentence.utf8)
+        // Words as byte ranges between single spaces.
+        var words: [Range<Int>] = []
+        var start = -1
+        for (i, b) in bytes.enumerated() {
+            if b == 0x20 {
+                if start >= 0 { words.append(start..<i); start = -1 }
+            } else if start < 0 {
+                start = i
+            }
+        }
+        if start >= 0 { words.append(start..<bytes.count) }
         guard words.count >= minimumWords else { return [sentence] }
-        var pieces: [String] = []
-        var start = 0
-        for i in 4..<(words.count - 3) where i - start >= 4 {
-            let before = words[i - 1], next = words[i]
-            guard let last = before.unicodeScalars.last, let first = before.unicodeScalars.first,
-                  last.properties.isAlphabetic || last.properties.numericType != nil || last == ")" else { continue }
-            let lowerBefore = first.properties.isLowercase
+        func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+        func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        /// A word that opens with a quote before a capital: ‘ “ (E2 80 98 / 9C) or ".
+        func opensQuote(_ w: Range<Int>) -> Bool {
+            if bytes[w.lowerBound] == 0x22 { return w.count > 1 && isUpper(bytes[w.lowerBound + 1]) }
+            return w.count > 3 && bytes[w.lowerBound] == 0xE2 && bytes[w.lowerBound + 1] == 0x80
+                && (bytes[w.lowerBound + 2] == 0x98 || bytes[w.lowerBound + 2] == 0x9C) && isUpper(bytes[w.lowerBound + 3])
+        }
+        func isOpener(_ w: Range<Int>) -> Bool {
+            openerBytes.contains { $0.count == w.count && $0.elementsEqual(bytes[w]) }
+        }
+        /// A capitalised phrase of one to four words ending in a colon, then a capital.
+        func opensLabel(_ i: Int) -> Bool {
+            guard isUpper(bytes[words[i].lowerBound]) else { return false }
+            for k in i..<min(i + 4, words.count - 1) {
+                let last = bytes[words[k].upperBound - 1]
+                if last == 0x3A { return isUpper(bytes[words[k + 1].lowerBound]) }
+                if last == 0x2E || last == 0x2C || last == 0x3B || last == 0x21 || last == 0x3F { return false }
+            }
+            return false
+        }
+        var cuts: [Int] = []
+        var from = 0
+        for i in 4..<(words.count - 3) where i - from >= 4 {
+            let before = words[i - 1]
+            let first = bytes[before.lowerBound], last = bytes[before.upperBound - 1]
+            // The word before ends without punctuation: a letter (any script), a digit or ")".
+            guard isLower(last) || isUpper(last) || isDigit(last) || last == 0x29 || last >= 0x80 else { continue }
+            let next = words[i]
             let cutHere: Bool
             if opensQuote(next) {
                 // "…on Friday ‘I’d be", "(pictured) “We": a caption ends in a name, a date or a
                 // bracket; prose runs a quote on after a lower-case word ("a ‘Trojan horse’").
-                cutHere = !lowerBefore
-            } else if lowerBefore || first.properties.numericType != nil {
+                cutHere = !isLower(first)
+            } else if isLower(first) || isDigit(first) {
                 // "…than a colleague The cost of": an opener followed by a lower-case word (not
-                // "The Hague").
-                let then = words[i + 1].unicodeScalars.first
-                cutHere = (openers.contains(String(next)) && then?.properties.isLowercase == true) || opensLabel(words, at: i)
+                // "The Hague"); or a caption label.
+                cutHere = isUpper(bytes[next.lowerBound])
+                    && ((isLower(bytes[words[i + 1].lowerBound]) && isOpener(next)) || opensLabel(i))
             } else {
                 cutHere = false
             }
             if cutHere {
-                pieces.append(words[start..<i].joined(separator: " "))
-                start = i
+                cuts.append(i)
+                from = i
             }
         }
-        guard !pieces.isEmpty else { return [sentence] }
-        pieces.append(words[start...].joined(separator: " "))
+        guard !cuts.isEmpty else { return [sentence] }
+        var pieces: [String] = []
+        var pieceStart = words[0].lowerBound
+        for c in cuts {
+            pieces.append(String(decoding: bytes[pieceStart..<words[c - 1].upperBound], as: UTF8.self))
+            pieceStart = words[c].lowerBound
+        }
+        pieces.append(String(decoding: bytes[pieceStart..<bytes.count], as: UTF8.self))
         return pieces
     }
 
+    static let openerBytes: [[UInt8]] = openers.map { Array($0.utf8) }
+
     /// Sentences shorter than this are never cut.
     static let minimumWords = 25
-
-    /// `‘I’d`, `“We`, `"It`: an opening quote before a capital.
-    static func opensQuote(_ word: Substring) -> Bool {
-        var scalars = word.unicodeScalars.makeIterator()
-        guard let q = scalars.next(), q == "\u{2018}" || q == "\u{201C}" || q == "\"",
-              let c = scalars.next() else { return false }
-        return c.properties.isUppercase
-    }
-
-    /// A caption label: a capitalised phrase of one to four words ending in a colon
-    /// ("Short and sweet: Julia…", "Strictly business: …").
-    static func opensLabel(_ words: [Substring], at i: Int) -> Bool {
-        guard let first = words[i].unicodeScalars.first, first.properties.isUppercase else { return false }
-        for k in i..<min(i + 4, words.count - 1) {
-            if words[k].hasSuffix(":") { return k + 1 < words.count && (words[k + 1].unicodeScalars.first?.properties.isUppercase ?? false) }
-            if let l = words[k].unicodeScalars.last, ".,;!?".unicodeScalars.contains(l) { return false }
-        }
-        return false
-    }
 }

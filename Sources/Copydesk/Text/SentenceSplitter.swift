@@ -298,6 +298,29 @@ public struct SentenceSplitter: Sendable {
         return String(decoding: UnsafeBufferPointer(start: p + a, count: end - a), as: UTF8.self)
     }
 
+    /// Digits with `.`, `,`, `$`, `%` (at least one digit), over the bytes.
+    static func isNumber(_ word: String) -> Bool {
+        var digit = false
+        for b in word.utf8 {
+            if b >= 0x30 && b <= 0x39 { digit = true; continue }
+            if b == 0x2E || b == 0x2C || b == 0x24 || b == 0x25 { continue }
+            return false
+        }
+        return digit
+    }
+
+    /// `…://…`, `www.…`, or `…@….…`, over the bytes.
+    static func isLink(_ word: String) -> Bool {
+        let u = Array(word.utf8)
+        if u.count >= 4, u[0] == 0x77, u[1] == 0x77, u[2] == 0x77, u[3] == 0x2E { return true }
+        var at = false, dotAfterAt = false
+        for (i, b) in u.enumerated() {
+            if b == 0x3A, i + 2 < u.count, u[i + 1] == 0x2F, u[i + 2] == 0x2F { return true }
+            if b == 0x40 { at = true } else if b == 0x2E, at { dotAfterAt = true }
+        }
+        return at && dotAfterAt
+    }
+
     /// The word before the word that ends at `end` (for telling "you and I." from "Albert I.").
     func wordBefore(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
         var k = end
@@ -318,15 +341,9 @@ public struct SentenceSplitter: Sendable {
             case .other: return next.digit ? false : opener
             }
         }
-        // A number before a capital: "It cost $100.00. It is", "filed as N°. 7741.20. Nobody".
-        if word.unicodeScalars.contains(where: { $0.properties.numericType != nil }),
-           word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil || ".,$€£%".unicodeScalars.contains($0) }) {
-            return next.upper || next.quoted
-        }
-        // A link or an e-mail address at the end of a sentence.
-        if word.contains("://") || word.hasPrefix("www.") || (word.contains("@") && word.contains(".")) {
-            return next.upper || next.quoted
-        }
+        // A number before a capital ("It cost $100.00. It is", "filed as N°. 7741.20. Nobody"), or a
+        // link or an e-mail address at the end of a sentence.
+        if SentenceSplitter.isNumber(word) || SentenceSplitter.isLink(word) { return next.upper || next.quoted }
         // 6 P.M. in capitals, then a capitalised word: the time ends the sentence.
         if previous == "A.M" || previous == "P.M" { return next.upper || next.quoted }
         if word.contains(".") { return opener }  // U.S., Ph.D., e.g., a.m.
