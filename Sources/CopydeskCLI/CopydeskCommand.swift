@@ -12,9 +12,8 @@ struct CopydeskCommand: ParsableCommand {
         signal(SIGPIPE) { _ in _exit(0) }
         // Arrays of 4 MiB and more get their own mappings, returned to the system when freed. By
         // default glibc raises this threshold after the first large free, and training's later
-        // large buffers then stay in the heap: peak memory training 20 Newsgroups varied from 360
-        // to 397 MiB between runs, and is 307 MiB with the threshold fixed (1 MiB: 302 MiB but up
-        // to 0.5 s slower, the solver's per-iteration vectors being mapped and zeroed each time).
+        // large buffers then stay in the heap, so peak memory varies from run to run; a lower fixed
+        // threshold would map and zero the solver's per-iteration vectors each time (BENCHMARKS.md).
         _ = copydesk_set_mmap_threshold(4 << 20)
         main(nil)
     }

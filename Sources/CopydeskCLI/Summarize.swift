@@ -125,8 +125,7 @@ struct Summarize: ParsableCommand {
                         var results = summarizer.summarize(requests, length: length, order: order,
                                                            teaserCharacters: teaserChars, clean: !noClean,
                                                            threads: threads).makeIterator()
-                        // The JSON lines of the summaries are built on the threads too, then printed in order
-                        // (BBC test set: 60 against 63 ms for the whole process, medians of 3 × 10 runs).
+                        // The JSON lines of the summaries are built on the threads too, then printed in order.
                         let ordered = batch.map { item -> Result<ArticleSummary, any Error>? in item.error == nil ? results.next()! : nil }
                         let withScores = scores, ids = batch.map(\.id)
                         let lines = ParallelMap.map(ordered.count, threads: threads) { i -> String? in

@@ -43,8 +43,8 @@ struct GramOperator: Sendable {
 
     /// Classes are processed in chunks of this many, so that the chunk's columns of `Γ` and of the
     /// output (`n × 8` doubles each, 720 KB each on 20 Newsgroups) stay in cache while the entries
-    /// stream by. On 20 Newsgroups, chunks of 8 trained faster than chunks of 4 (median of 6 runs,
-    /// 3.86 s against 4.26 s). Chunks of 8 and 4 run in ``CKernels``.
+    /// stream by; chunks of 8 trained faster than chunks of 4 (BENCHMARKS.md). Chunks of 8 and 4
+    /// run in ``CKernels``.
     static let chunkWidth = 8
 
     /// Chunk `c` covers classes `c·w ..< min(c·w + w, k)` (`w` = ``chunkWidth``) and is stored as an

@@ -2,8 +2,8 @@
 /// `columnIndices[rowOffsets[i]..<rowOffsets[i+1]]` with `values` at the same positions, columns
 /// strictly increasing within a row.
 ///
-/// The products the optimizer needs are in `CSRMatrix+Products.swift`; tests compare them with the
-/// dense loops in ``denseProduct(_:k:)``.
+/// The products the optimizer needs are in `CSRMatrix+Products.swift`; the tests compare them with
+/// plain dense loops (`CSRMatrixTests`).
 public struct CSRMatrix: Sendable, Equatable {
     public let rows: Int
     public let columns: Int

@@ -145,7 +145,7 @@ public enum ModelFile {
                     }
                     let intercepts = try reader.doubles(k)
                     guard finite, intercepts.allSatisfy(\.isFinite) else {
-                        throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
+                        throw ModelFileError.malformed(path: path, reason: "non-finite weights")
                     }
                     return (coefficients, intercepts)
                 }
@@ -176,7 +176,7 @@ public enum ModelFile {
                 reader.offset = idfStart
                 let idf = try reader.doubles(v)
                 guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                    throw ModelFileError.malformed(path: path, reason: "non-finite or negative weights")
+                    throw ModelFileError.malformed(path: path, reason: "an idf that is not positive and finite")
                 }
                 return (arena, ends, idf)
             }

@@ -62,7 +62,7 @@ public enum SummarizationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .noSentences(source): "\(source): no article text to summarize"
         case let .teaserBudgetTooSmall(source, budget, needed):
-            "\(source): --teaser-chars \(budget) is too small for even one word of the article (needs at least \(needed))"
+            "\(source): a teaser budget of \(budget) characters is too small for even one word of the article (needs at least \(needed))"
         case let .invalidLength(what): "invalid summary length: \(what)"
         }
     }

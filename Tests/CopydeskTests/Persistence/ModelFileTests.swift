@@ -81,14 +81,26 @@ import Testing
             let at = coefficientsEnd - 8 * (d * k - index)
             withUnsafeBytes(of: value.bitPattern.littleEndian) { copy.replaceSubrange(at..<(at + 8), with: $0) }
             Self.resum(&copy)
-            #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "non-finite or negative weights"),
+            #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "non-finite weights"),
                     "\(value) at coefficient \(index)") { _ = try decode(copy) }
             // The same through a file, whose weights are checked in the mapping.
             let path = try TestPaths.temporaryDirectory().appendingPathComponent("bad.cdm").path
             FileManager.default.createFile(atPath: path, contents: Data(copy))
-            #expect(throws: ModelFileError.malformed(path: path, reason: "non-finite or negative weights"),
+            #expect(throws: ModelFileError.malformed(path: path, reason: "non-finite weights"),
                     "\(value) at coefficient \(index), mapped") { _ = try ModelFile.read(from: path) }
         }
+    }
+
+    /// A zero or negative idf under a valid checksum is refused with its own reason.
+    @Test func aNonPositiveIdfIsRefused() throws {
+        let model = try Self.trainSmall()
+        let bytes = try ModelFile.encode(model)
+        let k = model.sections.count, d = model.vectorizer.featureCount
+        let idfStart = bytes.count - 8 - 8 * k - 8 * d * k - 8 * d
+        var copy = bytes
+        withUnsafeBytes(of: (-1.0).bitPattern.littleEndian) { copy.replaceSubrange(idfStart..<(idfStart + 8), with: $0) }
+        Self.resum(&copy)
+        #expect(throws: ModelFileError.malformed(path: "test.cdm", reason: "an idf that is not positive and finite")) { _ = try decode(copy) }
     }
 
     /// Rewrites the checksum of a model file's bytes (a file edited by something else).
