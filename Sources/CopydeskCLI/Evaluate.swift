@@ -41,11 +41,14 @@ struct Evaluate: ParsableCommand {
             let corpora = try read.get()
             let profiles = try desks.profiles(corpora: corpora.count)
             var parts: [(SectionClassifier, [Article])] = []
+            var shown: DeskProfile?
             for (articles, profile) in zip(corpora, profiles) {
-                let (classifier, _) = try DeskBinding.bind(loaded, deskPath: nil, profile: profile, warn: parts.isEmpty)
+                let (classifier, desk) = try DeskBinding.bind(loaded, deskPath: nil, profile: profile, warn: parts.isEmpty)
+                shown = shown ?? desk
                 parts.append((classifier, articles))
             }
-            let metrics = Evaluation.run(parts, threads: threads, quiet: quiet)
+            // Scored with the model's section names (the corpus's labels); shown with the desk's.
+            let metrics = Evaluation.renamed(Evaluation.run(parts, threads: threads, quiet: quiet), by: shown)
             if json { JSONOutput.printLine(Evaluation.jsonObject(metrics)) } else { Evaluation.printReport(metrics) }
         }
     }
@@ -85,6 +88,21 @@ enum Evaluation {
             }
         }
         return ClassificationMetrics(sections: parts.first?.classifier.sections ?? [], pairs: pairs, confidences: confidences)
+    }
+
+    /// `m` with the sections called by `desk`'s names (unchanged without a desk or renames).
+    static func renamed(_ m: ClassificationMetrics, by desk: DeskProfile?) -> ClassificationMetrics {
+        guard let desk, !desk.sections.isEmpty else { return m }
+        var r = m
+        r.sections = m.sections.map(desk.displayName)
+        r.perSection = m.perSection.map { var s = $0; s.section = desk.displayName(of: s.section); return s }
+        r.mostConfused = m.mostConfused.map {
+            var c = $0
+            c.actual = desk.displayName(of: c.actual)
+            c.predicted = desk.displayName(of: c.predicted)
+            return c
+        }
+        return r
     }
 
     static func jsonObject(_ m: ClassificationMetrics) -> [String: Any] {

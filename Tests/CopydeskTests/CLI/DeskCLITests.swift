@@ -67,6 +67,10 @@ import Testing
         let local = (metrics["per_class"] as? [String: Any])?["local"] as? [String: Any]
         #expect((local?["recall"] as? Double ?? 0) >= 5.0 / 6.0, "\(String(describing: local))")
         #expect(metrics["ece"] is Double)
+        // As the Harbor Herald, the local section is called Metro in the report.
+        let asHarbor = try CLI.run(["evaluate", "--model", model, "--corpus", c.harbor, "--desk", c.harborDesk, "--json", "--quiet"])
+        let harbor = try Self.objects(asHarbor.stdout)[0]
+        #expect((harbor["per_class"] as? [String: Any])?["Metro"] != nil, "\(harbor["per_class"] ?? "")")
         let coverage = metrics["coverage"] as? [[String: Any]] ?? []
         #expect(coverage.count == 21 && coverage.first?["coverage"] as? Double == 1, "\(coverage.prefix(2))")
     }
