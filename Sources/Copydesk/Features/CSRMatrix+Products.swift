@@ -41,8 +41,11 @@ extension CSRMatrix {
 struct ParallelBlocks: Sendable {
     let ranges: [Range<Int>]
 
-    init(count: Int, threads: Int) {
-        let t = max(1, min(threads, count / 64 + 1))
+    /// Up to `threads` blocks of at least `minimumBlock` items (fewer, smaller inputs run on one
+    /// thread: splitting them costs more than it saves). Tests pass a small minimum to make inputs of
+    /// a few items split.
+    init(count: Int, threads: Int, minimumBlock: Int = 64) {
+        let t = max(1, min(threads, count / max(minimumBlock, 1) + 1))
         var r: [Range<Int>] = []
         for b in 0..<t { r.append((count * b / t)..<(count * (b + 1) / t)) }
         ranges = r

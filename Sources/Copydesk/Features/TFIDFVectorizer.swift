@@ -72,11 +72,19 @@ public struct TFIDFVectorizer: Sendable {
     public static func fit<C: Collection>(
         _ documents: C, configuration: TFIDFConfiguration, threads: Int = 1, progress: ((Int) -> Void)? = nil
     ) throws -> (TFIDFVectorizer, CSRMatrix) where C.Element == String {
+        try fit(documents, configuration: configuration, threads: threads, minimumBlock: 64, progress: progress)
+    }
+
+    /// ``fit(_:configuration:threads:progress:)`` with blocks of at least `minimumBlock` documents
+    /// (tests make small corpora split into several blocks with it).
+    static func fit<C: Collection>(
+        _ documents: C, configuration: TFIDFConfiguration, threads: Int, minimumBlock: Int, progress: ((Int) -> Void)? = nil
+    ) throws -> (TFIDFVectorizer, CSRMatrix) where C.Element == String {
         try configuration.validate()
         let texts = Array(documents)
         let n = texts.count
         let stopWords = stopWordTable(configuration)
-        let blocks = ParallelBlocks(count: n, threads: threads)
+        let blocks = ParallelBlocks(count: n, threads: threads, minimumBlock: minimumBlock)
         let parts = PartResults<RawCounts>(count: blocks.ranges.count)
         blocks.runIndexed { b, range in
             parts.set(b, RawCounts(texts[range], configuration: configuration, stopWords: stopWords))

@@ -2,11 +2,11 @@ import Testing
 @testable import Copydesk
 
 @Suite struct SoftmaxObjectiveTests {
-    func problem(seed: UInt64, intercept: Bool = true, weights: Bool = false, threads: Int = 1) -> SoftmaxObjective {
-        let x = randomCSR(rows: 60, columns: 15, density: 0.3, seed: seed)
+    func problem(seed: UInt64, intercept: Bool = true, weights: Bool = false, threads: Int = 1, rows: Int = 60) -> SoftmaxObjective {
+        let x = randomCSR(rows: rows, columns: 15, density: 0.3, seed: seed)
         var g = SplitMix64(seed: seed + 1)
-        let labels = (0..<60).map { _ in Int32.random(in: 0..<4, using: &g) }
-        let sw = weights ? (0..<60).map { _ in Double.random(in: 0.5...2, using: &g) } : nil
+        let labels = (0..<rows).map { _ in Int32.random(in: 0..<4, using: &g) }
+        let sw = weights ? (0..<rows).map { _ in Double.random(in: 0.5...2, using: &g) } : nil
         return SoftmaxObjective(x: x, labels: labels, classes: 4, sampleWeights: sw, c: 3, fitIntercept: intercept, threads: threads)
     }
 
@@ -45,8 +45,11 @@ import Testing
         #expect(f.isFinite && g.allSatisfy(\.isFinite))
     }
 
+    /// 300 rows make two blocks of the row loop (60 would stay in one, and prove nothing).
     @Test func threadCountDoesNotChangeABit() {
-        let one = problem(seed: 21, threads: 1), two = problem(seed: 21, threads: 2)
+        #expect(ParallelBlocks(count: 300, threads: 2).ranges.count == 2)
+        #expect(ParallelBlocks(count: 60, threads: 2).ranges.count == 1)
+        let one = problem(seed: 21, threads: 1, rows: 300), two = problem(seed: 21, threads: 2, rows: 300)
         var r = SplitMix64(seed: 1)
         let w = (0..<one.dimension).map { _ in Double.random(in: -1...1, using: &r) }
         let (f1, g1) = evaluate(one, w), (f2, g2) = evaluate(two, w)

@@ -35,8 +35,11 @@ import Testing
         for case_ in reference.tfidf {
             let config = try #require(settings[case_.name], "no Swift settings for fixture \(case_.name)")
             let (v, x) = try TFIDFVectorizer.fit(texts, configuration: config)
-            // Counting in blocks on several threads gives the same vocabulary and matrix.
-            let (v3, x3) = try TFIDFVectorizer.fit(texts, configuration: config, threads: 3)
+            // Counting in blocks on several threads gives the same vocabulary and matrix: with blocks
+            // of at least 1 document, the 12 documents are counted in 3 tables that are merged.
+            #expect(ParallelBlocks(count: texts.count, threads: 3, minimumBlock: 1).ranges.count == 3)
+            #expect(ParallelBlocks(count: texts.count, threads: 3).ranges.count == 1, "the default would not split them")
+            let (v3, x3) = try TFIDFVectorizer.fit(texts, configuration: config, threads: 3, minimumBlock: 1)
             #expect((0..<v3.featureCount).map(v3.term) == (0..<v.featureCount).map(v.term) && x3 == x && v3.idf == v.idf)
             #expect((0..<v.featureCount).map(v.term) == case_.vocabulary, "\(case_.name): vocabulary")
             for (j, idf) in case_.idf.enumerated() { #expect(isClose(v.idf[j], idf, absolute: 1e-12), "\(case_.name): idf[\(j)]") }
