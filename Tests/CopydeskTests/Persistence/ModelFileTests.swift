@@ -32,11 +32,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.cdm"])
     }
 
+    /// 300 generated articles, so that counting, the solver's row passes and the calibration's
+    /// folds all run in two blocks on two threads (asserted), against one thread.
     @Test func trainingIsDeterministicToTheByteWhateverTheThreadCount() throws {
-        let a = try ModelFile.encode(Self.trainSmall(threads: 1))
-        let b = try ModelFile.encode(Self.trainSmall(threads: 2))
-        let c = try ModelFile.encode(Self.trainSmall(threads: 2))
+        var g = SplitMix64(seed: 5)
+        let vocabulary = (0..<400).map { "w\($0)" }
+        let sections = ["business", "culture", "sports"]
+        let examples = (0..<300).map { i -> LabeledText in
+            let section = i % 3
+            let words = (0..<30).map { _ in vocabulary[Int.random(in: 0..<133, using: &g) * 3 + section] }
+            return LabeledText(text: words.joined(separator: " "), label: sections[section])
+        }
+        #expect(ParallelBlocks(count: 300, threads: 2).ranges.count == 2)
+        func train(_ threads: Int) throws -> [UInt8] {
+            try ModelFile.encode(SectionClassifier.train(examples, tfidf: .init(minDF: .count(1)), regression: .init(threads: threads)))
+        }
+        let a = try train(1), b = try train(2), c = try train(2)
         #expect(a == b && b == c)
+        #expect(try ModelFile.encode(Self.trainSmall(threads: 1)) == ModelFile.encode(Self.trainSmall(threads: 2)))
     }
 
     func decode(_ bytes: [UInt8]) throws -> SectionClassifier {
