@@ -14,11 +14,14 @@ let package = Package(
     targets: [
         // BLAS (cblas.h) and the Fortran LAPACK routines we call; Debian libblas-dev + liblapack-dev.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // libxml2's HTML parser (Debian libxml2-dev), for reading web pages.
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
         // The sparse kernel of training, with an AVX2 + FMA body chosen at run time.
         .target(name: "CKernels"),
         .target(
             name: "Copydesk",
-            dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["CBLAS", "CKernels", "CLibXML2", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "CopydeskCLI",

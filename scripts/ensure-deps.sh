@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages Copydesk needs are installed: BLAS and LAPACK to build, iso-codes
+# Makes sure the Debian packages Copydesk needs are installed: BLAS, LAPACK and libxml2 to build, iso-codes
 # and tzdata for the place names of desk profiles (countries, subdivisions, cities), GNU time
 # for the peak memory the benchmarks (and `make test`'s smoke run of them) report.
 # As root it installs what is missing (non-interactively); otherwise it says what to install.
 set -euo pipefail
-packages=(libblas-dev liblapack-dev time iso-codes tzdata)
+packages=(libblas-dev liblapack-dev libxml2-dev pkg-config time iso-codes tzdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,7 +26,7 @@ struct CopydeskCommand: ParsableCommand {
             66 bad model file, 74 I/O failure, 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Classify.self, Evaluate.self, CrossValidate.self, Inspect.self, Desk.self, Report.self,
+        subcommands: [Train.self, Classify.self, Evaluate.self, CrossValidate.self, Inspect.self, Desk.self, Report.self, Extract.self,
                       Sentences.self, Clean.self, Summarize.self, EvaluateSummaries.self]
     )
 }

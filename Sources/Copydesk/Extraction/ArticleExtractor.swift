@@ -1,0 +1,326 @@
+import Foundation
+
+/// What a web page holds: the article's text and the page's own metadata.
+public struct ExtractedArticle: Sendable, Equatable {
+    public var title: String?
+    public var byline: String?
+    /// ISO 8601, as the page gives it (JSON-LD `datePublished`, `article:published_time`, `<time>`).
+    public var published: String?
+    public var language: String?
+    public var site: String?
+    /// The page's own summary (`og:description`, `<meta name="description">`, JSON-LD `description`).
+    public var description: String?
+    /// The article body: paragraphs separated by a blank line; headings and list items on their own.
+    public var text: String
+}
+
+/// Finds the article in a web page, in the spirit of Readability (Mozilla) and of the content
+/// scoring of Kohlschütter et al. ("Boilerplate Detection using Shallow Text Features", WSDM
+/// 2010): metadata from JSON-LD (schema.org `NewsArticle`/`Article`), OpenGraph and `<meta>`
+/// tags, then the DOM; the body as the element whose paragraphs carry the most prose.
+///
+/// The body, step by step:
+/// 1. Furniture goes: `script`, `style`, `nav`, `aside`, `footer`, `form`, `figcaption`, … hidden
+///    elements, and elements whose class or id reads like comments, sharing, related links, ads or
+///    cookie notices (``unlikely``) unless it also reads like the article (``likely``).
+/// 2. Each paragraph-like element (`p`, `pre`, `td`, `blockquote`, and a `div` holding text
+///    directly) with at least 25 characters scores `1 + commas + min(3, characters / 100)`, added to
+///    its parent and half to its grandparent. A candidate starts from its tag (`article` +10, `div`
+///    +5, lists and headings −3/−5) and its class/id (+25 likely, −25 unlikely).
+/// 3. Scores are scaled by `1 − link density` (the share of the text inside links); the best
+///    candidate wins, with siblings that score a fifth of it or are prose paragraphs.
+/// 4. Its text is written block by block, leaving out blocks that are mostly links.
+public struct ArticleExtractor: Sendable {
+    public init() {}
+
+    static let dropped: Set<String> = [
+        "script", "style", "noscript", "iframe", "svg", "form", "button", "input", "select", "textarea", "nav",
+        "aside", "footer", "figcaption", "template", "object", "embed", "canvas", "video", "audio", "map", "dialog",
+        "head", "menu", "link", "meta",
+    ]
+    static let blocks: Set<String> = [
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre",
+        "table", "tr", "ul", "ol", "dl", "dt", "dd", "header", "figure", "center", "td", "th", "br", "hr",
+    ]
+    /// Class/id words of page furniture (in the spirit of Readability's list, extended for news
+    /// sites: cookie and newsletter prompts, recommendation widgets).
+    static let unlikely = ["-ad-", "ad-break", "agegate", "banner", "breadcrumb", "combx", "comment", "community",
+                           "cookie", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "newsletter",
+                           "outbrain", "pager", "pagination", "popup", "promo", "related", "remark", "replies", "rss",
+                           "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "taboola",
+                           "more-stories", "recommend"]
+    /// Class/id words that keep an element even when an unlikely word is there too.
+    static let likely = ["and", "article", "body", "column", "content", "main", "shadow", "story", "entry", "post"]
+
+    /// Extracts the article from `document` (whose tree it prunes: use a document once).
+    public func extract(_ document: HTMLDocument) -> ExtractedArticle {
+        extract(document, strict: true)
+    }
+
+    func extract(_ document: HTMLDocument, strict: Bool) -> ExtractedArticle {
+        let root = document.root
+        var meta = Metadata(root)
+        let body = bodyText(root, strict: strict)
+        meta.fillTitle(from: root)
+        return ExtractedArticle(title: meta.title, byline: meta.byline, published: meta.published,
+                                language: meta.language, site: meta.site, description: meta.description, text: body)
+    }
+
+    /// A body shorter than this is extracted again without the class/id pruning (as Readability
+    /// retries): the article's own container may carry a furniture-like class.
+    static let retryBelow = 500
+
+    /// Parses and extracts in one step.
+    public func extract(bytes: [UInt8], source: String = "page") throws -> ExtractedArticle {
+        let first = extract(try HTMLDocument(bytes: bytes, source: source), strict: true)
+        guard first.text.count < ArticleExtractor.retryBelow else { return first }
+        let second = extract(try HTMLDocument(bytes: bytes, source: source), strict: false)
+        return second.text.count > first.text.count ? second : first
+    }
+
+    // MARK: - Body
+
+    func isHidden(_ node: HTMLNode) -> Bool {
+        if node.attributes["hidden"] != nil || node.attributes["aria-hidden"] == "true" { return true }
+        if let style = node.attributes["style"]?.lowercased().replacingOccurrences(of: " ", with: ""),
+           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        return false
+    }
+
+    func isUnlikely(_ node: HTMLNode) -> Bool {
+        if node.name == "body" || node.name == "html" || node.name == "article" || node.name == "main" || node.name == "a" { return false }
+        if node.attributes["itemprop"] == "articleBody" { return false }
+        let hints = node.classAndID
+        guard !hints.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
+        if let role = node.attributes["role"], ["navigation", "complementary", "contentinfo", "banner", "dialog"].contains(role) {
+            return true
+        }
+        guard ArticleExtractor.unlikely.contains(where: { hints.contains($0) }) else { return false }
+        return !ArticleExtractor.likely.contains(where: { hints.contains($0) })
+    }
+
+    /// Removes furniture from the tree (in place); with `strict`, elements whose class or id reads
+    /// like furniture too, unless they hold the article's body (`itemprop="articleBody"`).
+    func prune(_ root: HTMLNode, strict: Bool) {
+        var stack = [root]
+        while let node = stack.popLast() {
+            node.children.removeAll { child in
+                guard !child.isText else { return false }
+                if ArticleExtractor.dropped.contains(child.name) || isHidden(child) { return true }
+                guard strict, isUnlikely(child) else { return false }
+                return child.descendants { $0.attributes["itemprop"] == "articleBody" }.isEmpty
+            }
+            stack.append(contentsOf: node.children.filter { !$0.isText })
+        }
+    }
+
+    func linkDensity(_ node: HTMLNode, textLength: Int) -> Double {
+        guard textLength > 0 else { return 0 }
+        let links = node.descendants { $0.name == "a" }.reduce(0) { $0 + $1.textContent.count }
+        return min(1, Double(links) / Double(textLength))
+    }
+
+    func bodyText(_ root: HTMLNode, strict: Bool) -> String {
+        prune(root, strict: strict)
+        var scores: [ObjectIdentifier: (node: HTMLNode, score: Double)] = [:]
+        func initial(_ node: HTMLNode) -> Double {
+            var s = 0.0
+            switch node.name {
+            case "article": s += 10
+            case "div", "main", "section": s += 5
+            case "pre", "td", "blockquote": s += 3
+            case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": s -= 3
+            case "h1", "h2", "h3", "h4", "h5", "h6", "th": s -= 5
+            default: break
+            }
+            let hints = node.classAndID
+            if ArticleExtractor.likely.contains(where: { hints.contains($0) }) { s += 25 }
+            if ArticleExtractor.unlikely.contains(where: { hints.contains($0) }) { s -= 25 }
+            if node.attributes["itemprop"] == "articleBody" { s += 50 }
+            return s
+        }
+        func add(_ node: HTMLNode?, _ amount: Double) {
+            guard let node, node.name != "#document" else { return }
+            let id = ObjectIdentifier(node)
+            if scores[id] == nil { scores[id] = (node, initial(node)) }
+            scores[id]!.score += amount
+        }
+        let paragraphs = root.descendants { n in
+            ["p", "pre", "td", "blockquote"].contains(n.name)
+                || (n.name == "div" && n.children.contains { $0.isText && !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
+        }
+        for p in paragraphs {
+            let text = p.textContent
+            guard text.count >= 25 else { continue }
+            let commas = text.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+            let score = 1 + Double(commas) + min(3, Double(text.count) / 100)
+            add(p.parent, score)
+            add(p.parent?.parent, score / 2)
+        }
+        var best: (node: HTMLNode, score: Double)?
+        for (_, entry) in scores {
+            let length = entry.node.textContent.count
+            let scaled = entry.score * (1 - linkDensity(entry.node, textLength: length))
+            if best == nil || scaled > best!.score { best = (entry.node, scaled) }
+        }
+        guard let top = best?.node else {
+            let body = root.descendants { $0.name == "body" }.first ?? root
+            return render(body)
+        }
+        // Siblings that belong to the article too.
+        var parts: [HTMLNode] = []
+        if let parent = top.parent {
+            let threshold = max(10, (best?.score ?? 0) * 0.2)
+            for sibling in parent.children where !sibling.isText {
+                if sibling === top { parts.append(sibling); continue }
+                let length = sibling.textContent.count
+                let score = scores[ObjectIdentifier(sibling)].map { $0.score * (1 - linkDensity(sibling, textLength: length)) } ?? 0
+                if score >= threshold {
+                    parts.append(sibling)
+                } else if sibling.name == "p", length > 80, linkDensity(sibling, textLength: length) < 0.25 {
+                    parts.append(sibling)
+                }
+            }
+        } else {
+            parts = [top]
+        }
+        return parts.map(render).filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
+    /// The text of `node`, block elements as paragraphs separated by blank lines; link lists left out.
+    func render(_ node: HTMLNode) -> String {
+        var paragraphs: [String] = []
+        var current = ""
+        func flush() {
+            let text = HTMLDocument.collapse(current)
+            if !text.isEmpty { paragraphs.append(text) }
+            current = ""
+        }
+        // An explicit stack of (node, leaving) pairs: a block's end flushes its paragraph.
+        var stack: [(HTMLNode, Bool)] = [(node, false)]
+        while let (n, leaving) = stack.popLast() {
+            if leaving { flush(); continue }
+            if n.isText { current += n.text; continue }
+            let block = ArticleExtractor.blocks.contains(n.name)
+            if block {
+                // A block that is mostly links (a list of related stories) is left out.
+                if n.name == "ul" || n.name == "ol" || n.name == "div" || n.name == "table" || n.name == "section" {
+                    let length = n.textContent.count
+                    if length > 0, linkDensity(n, textLength: length) > 0.6 { continue }
+                }
+                flush()
+                if n.name == "br" || n.name == "hr" { continue }
+                stack.append((n, true))
+            }
+            for child in n.children.reversed() { stack.append((child, false)) }
+        }
+        flush()
+        return paragraphs.joined(separator: "\n\n")
+    }
+}
+
+/// The page's metadata, best source first: JSON-LD, OpenGraph and other `<meta>` tags, then the DOM.
+struct Metadata {
+    var title: String?
+    var byline: String?
+    var published: String?
+    var language: String?
+    var site: String?
+    var description: String?
+    var titleTag: String?
+
+    init(_ root: HTMLNode) {
+        var metas: [String: String] = [:]
+        for m in root.descendants(where: { $0.name == "meta" }) {
+            let key = (m.attributes["property"] ?? m.attributes["name"] ?? m.attributes["itemprop"] ?? "").lowercased()
+            if !key.isEmpty, let content = m.attributes["content"], metas[key] == nil {
+                metas[key] = HTMLDocument.collapse(content)
+            }
+        }
+        let ld = Metadata.jsonLD(root)
+        func first(_ values: String?...) -> String? { values.compactMap { $0 }.first { !$0.isEmpty } }
+        title = first(ld.headline, metas["og:title"], metas["twitter:title"], metas["title"])
+        byline = first(ld.author, metas["author"], metas["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 },
+                       metas["byl"], metas["parsely-author"], metas["dc.creator"], Metadata.domByline(root))
+        published = first(ld.published, metas["article:published_time"], metas["datepublished"], metas["pubdate"],
+                          metas["date"], metas["dc.date"], metas["dc.date.issued"], metas["sailthru.date"],
+                          root.descendants { $0.name == "time" }.first?.attributes["datetime"])
+        let html = root.children.first { $0.name == "html" } ?? root
+        language = first(html.attributes["lang"], metas["og:locale"], metas["language"], metas["content-language"])
+        site = first(ld.site, metas["og:site_name"], metas["application-name"])
+        description = first(metas["og:description"], metas["description"], metas["twitter:description"], ld.description)
+        titleTag = root.descendants { $0.name == "title" }.first.map { $0.textContent }
+    }
+
+    /// The title when no metadata gave one: the `<title>` without a site suffix, or the first `h1`.
+    mutating func fillTitle(from root: HTMLNode) {
+        if title == nil, let t = titleTag, !t.isEmpty {
+            var cut = t
+            for separator in [" | ", " - ", " — ", " – ", " :: ", " » "] {
+                if let r = cut.range(of: separator, options: .backwards) {
+                    let head = String(cut[..<r.lowerBound])
+                    if head.split(separator: " ").count >= 3 { cut = head }
+                }
+            }
+            title = cut
+        }
+        if title == nil { title = root.descendants { $0.name == "h1" }.first.map { $0.textContent } }
+    }
+
+    static func domByline(_ root: HTMLNode) -> String? {
+        if let rel = root.descendants(where: { $0.attributes["rel"] == "author" || $0.attributes["itemprop"] == "author" }).first {
+            let t = rel.textContent
+            if !t.isEmpty && t.count < 100 { return t }
+        }
+        for node in root.descendants(where: { $0.classAndID.contains("byline") || $0.classAndID.contains("author") }) {
+            let t = node.textContent
+            if !t.isEmpty && t.count < 100 { return t }
+        }
+        return nil
+    }
+
+    struct LinkedData {
+        var headline: String?, author: String?, published: String?, site: String?, description: String?
+    }
+
+    /// The first schema.org article object in the page's JSON-LD scripts (at any nesting, in
+    /// `@graph` too).
+    static func jsonLD(_ root: HTMLNode) -> LinkedData {
+        var out = LinkedData()
+        let articleTypes: Set<String> = ["NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage",
+                                          "AnalysisNewsArticle", "OpinionNewsArticle", "ScholarlyArticle", "Report"]
+        for script in root.descendants(where: { $0.name == "script" && ($0.attributes["type"] ?? "").contains("ld+json") }) {
+            let raw = script.children.map(\.text).joined()
+            guard let data = raw.data(using: .utf8), let json = try? JSONSerialization.jsonObject(with: data) else { continue }
+            var queue: [Any] = [json]
+            var visited = 0
+            while !queue.isEmpty, visited < 10_000 {
+                let item = queue.removeFirst()
+                visited += 1
+                if let array = item as? [Any] { queue.append(contentsOf: array); continue }
+                guard let object = item as? [String: Any] else { continue }
+                if let graph = object["@graph"] { queue.append(graph) }
+                let types: [String] = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
+                guard types.contains(where: articleTypes.contains) else { continue }
+                if out.headline == nil { out.headline = (object["headline"] as? String) ?? (object["name"] as? String) }
+                if out.author == nil { out.author = names(object["author"]) }
+                if out.published == nil { out.published = object["datePublished"] as? String }
+                if out.site == nil { out.site = names(object["publisher"]) }
+                if out.description == nil { out.description = object["description"] as? String }
+            }
+        }
+        out.headline = out.headline.map(HTMLDocument.collapse)
+        return out
+    }
+
+    /// `"Ann Lee"`, `{"name": "Ann Lee"}` or a list of them, joined with commas.
+    static func names(_ value: Any?) -> String? {
+        if let s = value as? String { return s.hasPrefix("http") ? nil : s }
+        if let o = value as? [String: Any] { return o["name"] as? String }
+        if let a = value as? [Any] {
+            let all = a.compactMap { names($0) }
+            return all.isEmpty ? nil : all.joined(separator: ", ")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,172 @@
+import CLibXML2
+import Foundation
+
+/// An element or a run of text of a parsed page. A small tree of our own, built once from
+/// libxml2's, so that the extractor's passes are plain Swift.
+public final class HTMLNode {
+    /// Lower-case tag name; `#text` for text.
+    public let name: String
+    public var attributes: [String: String]
+    public var children: [HTMLNode] = []
+    public weak var parent: HTMLNode?
+    /// The text of a `#text` node (entities decoded); empty for elements.
+    public let text: String
+
+    init(name: String, attributes: [String: String] = [:], text: String = "") {
+        self.name = name
+        self.attributes = attributes
+        self.text = text
+    }
+
+    public var isText: Bool { name == "#text" }
+
+    /// `class` and `id` together, lower case: what hints such as "article" or "comment" are read from.
+    public lazy var classAndID: String = ((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased()
+
+    /// The elements below this one, depth first, in document order (iterative: a page may nest
+    /// elements deeper than a call stack would).
+    public func descendants(where include: (HTMLNode) -> Bool = { _ in true }) -> [HTMLNode] {
+        var out: [HTMLNode] = []
+        var stack: [HTMLNode] = children.reversed()
+        while let node = stack.popLast() {
+            if !node.isText, include(node) { out.append(node) }
+            stack.append(contentsOf: node.children.reversed())
+        }
+        return out
+    }
+
+    /// All text below this node, with runs of white space made single spaces.
+    public var textContent: String {
+        var parts: [String] = []
+        var stack: [HTMLNode] = [self]
+        while let node = stack.popLast() {
+            if node.isText { parts.append(node.text) } else { stack.append(contentsOf: node.children.reversed()) }
+        }
+        return HTMLDocument.collapse(parts.joined())
+    }
+}
+
+/// A web page parsed by libxml2's HTML parser, which is forgiving as browsers are: unclosed and
+/// misnested tags, stray bytes and missing `<html>`/`<body>` are repaired, and the page's encoding
+/// is taken from a byte-order mark or a `<meta charset>`/`http-equiv` declaration (UTF-8 when none
+/// is declared; bytes invalid in it are replaced). Nothing is fetched (`HTML_PARSE_NONET`).
+public struct HTMLDocument {
+    public let root: HTMLNode
+
+    /// The most nested elements kept: deeper content is attached to the element at this depth, so
+    /// that a page of 100,000 nested `<div>`s still gives its text without deep recursion anywhere.
+    public static let maximumDepth = 512
+
+    /// Parses `bytes`.
+    ///
+    /// - Throws: ``ExtractionError/notHTML`` when libxml2 finds no document at all (empty input).
+    public init(bytes: [UInt8], source: String = "page") throws {
+        guard !bytes.isEmpty else { throw ExtractionError.empty(source: source) }
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        // A UTF-16 page is only recognised by libxml2 from its byte-order mark; other encodings from
+        // the page's own declaration. Without either, UTF-8 (nil lets libxml2 decide).
+        copydesk_xml_silence()
+        let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { p in
+                htmlReadMemory(p, Int32(clamping: b.count), "page.html", HTMLDocument.encoding(of: bytes), options)
+            }
+        }
+        guard let doc else { throw ExtractionError.notHTML(source: source) }
+        defer { xmlFreeDoc(doc) }
+        let root = HTMLNode(name: "#document")
+        guard let top = xmlDocGetRootElement(doc) else { throw ExtractionError.notHTML(source: source) }
+        HTMLDocument.convert(top, into: root)
+        self.root = root
+    }
+
+    /// The encoding to tell libxml2, when the bytes say it with a byte-order mark.
+    static func encoding(of bytes: [UInt8]) -> String? {
+        if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE { return "UTF-16LE" }
+        if bytes.count >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF { return "UTF-16BE" }
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return "UTF-8" }
+        return nil
+    }
+
+    /// Copies libxml2's tree below `top` into `root`, iteratively, keeping elements, text and
+    /// CDATA; comments and processing instructions go.
+    static func convert(_ top: xmlNodePtr, into root: HTMLNode) {
+        var stack: [(xmlNodePtr, HTMLNode, Int)] = [(top, root, 0)]
+        while let (node, parent, depth) = stack.popLast() {
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                let name = string(node.pointee.name).lowercased()
+                let element = HTMLNode(name: name, attributes: attributes(of: node))
+                // Past the depth limit, content joins the element at the limit.
+                let holder = depth < maximumDepth ? element : parent
+                if depth < maximumDepth {
+                    element.parent = parent
+                    parent.children.append(element)
+                }
+                var children: [xmlNodePtr] = []
+                var child = node.pointee.children
+                while let c = child {
+                    children.append(c)
+                    child = c.pointee.next
+                }
+                for c in children.reversed() { stack.append((c, holder, depth + 1)) }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = node.pointee.content {
+                    let text = HTMLNode(name: "#text", text: String(cString: content))
+                    text.parent = parent
+                    parent.children.append(text)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    static func attributes(of node: xmlNodePtr) -> [String: String] {
+        var out: [String: String] = [:]
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            let name = string(a.pointee.name).lowercased()
+            if let value = xmlNodeGetContent(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)) {
+                if out[name] == nil { out[name] = String(cString: value) }
+                copydesk_xml_free(value)
+            }
+            attribute = a.pointee.next
+        }
+        return out
+    }
+
+    static func string(_ p: UnsafePointer<xmlChar>?) -> String {
+        p.map { String(cString: $0) } ?? ""
+    }
+
+    /// `s` with runs of white space (including no-break spaces) made one space, trimmed.
+    public static func collapse(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var space = false
+        for scalar in s.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar == "\u{A0}" {
+                space = !out.isEmpty
+            } else {
+                if space { out.unicodeScalars.append(" ") }
+                out.unicodeScalars.append(scalar)
+                space = false
+            }
+        }
+        return out
+    }
+}
+
+/// Why a page could not be read.
+public enum ExtractionError: Error, Equatable, CustomStringConvertible {
+    case empty(source: String)
+    case notHTML(source: String)
+
+    public var description: String {
+        switch self {
+        case let .empty(source): "\(source): the page is empty"
+        case let .notHTML(source): "\(source): no HTML document could be read"
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Copydesk
+import Foundation
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read web pages: the article's text and the page's metadata (title, byline, published, language, site, description).")
+
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable { case html, jsonl }
+
+    @Argument(help: "HTML files; '-' or nothing reads standard input.")
+    var files: [String] = []
+
+    @Option(help: "Input format: html (one page per file) or jsonl (one {\"id\", \"html\"} object per line).")
+    var format: InputFormat = .html
+
+    @Flag(help: "Print one JSON object per page (JSONL input always gives JSONL).")
+    var json = false
+
+    @Option(help: "Refuse pages larger than this many bytes.")
+    var maxBytes = 64 << 20
+
+    @Option(help: "Threads for a JSONL stream (results keep the input order).")
+    var threads = 2
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if maxBytes < 1 { throw ValidationError("--max-bytes must be positive") }
+    }
+
+    func run() throws {
+        try Failure.guarded {
+            var failures = 0
+            for input in files.isEmpty ? ["-"] : files {
+                switch format {
+                case .html:
+                    do {
+                        let bytes = try Self.readBytes(input, maxBytes: maxBytes)
+                        let article = try ArticleExtractor().extract(bytes: bytes, source: input == "-" ? "<stdin>" : input)
+                        if json {
+                            JSONOutput.printLine(Self.object(article, id: input == "-" ? "<stdin>" : input))
+                        } else {
+                            if let title = article.title { print(title + "\n") }
+                            print(article.text)
+                        }
+                    } catch let error as ExtractionError {
+                        Terminal.error("\(error)")
+                        failures += 1
+                    } catch let error as InputError {
+                        Terminal.error("\(error)")
+                        failures += 1
+                    }
+                case .jsonl:
+                    failures += try streamJSONL(input)
+                }
+            }
+            if failures > 0 { throw ExitCode(Failure.badInput) }
+        }
+    }
+
+    static func object(_ a: ExtractedArticle, id: String) -> [String: Any] {
+        func value(_ s: String?) -> Any { s.map { $0 as Any } ?? NSNull() }
+        return ["id": id, "title": value(a.title), "byline": value(a.byline), "published": value(a.published),
+                "language": value(a.language), "site": value(a.site), "description": value(a.description), "text": a.text]
+    }
+
+    static func readBytes(_ path: String, maxBytes: Int) throws -> [UInt8] {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError.notFound(path: path)
+            }
+            guard !isDirectory.boolValue else { throw InputError.isDirectory(path: path) }
+            guard let h = FileHandle(forReadingAtPath: path) else { throw InputError.unreadable(path: path) }
+            handle = h
+        }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            bytes += chunk
+            if bytes.count > maxBytes {
+                throw InputError.tooLarge(source: path, bytes: bytes.count, limit: maxBytes)
+            }
+        }
+        return bytes
+    }
+
+    /// A JSONL stream of `{"id", "html"}` read in batches of up to 64 lines, extracted on `threads`
+    /// threads and written in input order: memory is bounded by a batch, whatever the stream's length.
+    func streamJSONL(_ input: String) throws -> Int {
+        let handle: FileHandle
+        if input == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard FileManager.default.fileExists(atPath: input) else { throw InputError.notFound(path: input) }
+            guard let h = FileHandle(forReadingAtPath: input) else { throw InputError.unreadable(path: input) }
+            handle = h
+        }
+        var failures = 0
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        var batch: [(line: Int, bytes: [UInt8])] = []
+        func flush() {
+            let items = batch
+            let results = ParallelMap.map(items.count, threads: threads) { i -> String in
+                Self.extractLine(items[i].bytes, line: items[i].line, source: input)
+            }
+            for r in results { print(r) }
+            failures += results.filter { $0.contains("\"error\":") && !$0.contains("\"text\":") }.count
+            batch.removeAll(keepingCapacity: true)
+            fflush(nil)
+        }
+        var ended = false
+        while !ended {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { ended = true } else { pending += chunk }
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                let line = Array(pending[start..<newline])
+                start = newline + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                batch.append((lineNumber, line))
+                if batch.count >= 64 { flush() }
+            }
+            pending.removeFirst(start)
+            if ended, !pending.isEmpty {
+                lineNumber += 1
+                batch.append((lineNumber, pending))
+                pending.removeAll()
+            }
+            if pending.count > maxBytes {
+                lineNumber += 1
+                batch.append((lineNumber, []))
+                pending.removeAll()
+            }
+        }
+        flush()
+        return failures
+    }
+
+    /// One JSONL line's result as a JSON line: the extraction, or `{"id", "error"}`.
+    static func extractLine(_ bytes: [UInt8], line: Int, source: String) -> String {
+        let place = "\(source == "-" ? "<stdin>" : source):\(line)"
+        guard !bytes.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            return JSONOutput.line(["id": NSNull(), "error": "\(place): not a JSON object (or longer than --max-bytes)"])
+        }
+        let id: Any = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) } ?? NSNull()
+        guard let html = object["html"] as? String else {
+            return JSONOutput.line(["id": id, "error": "\(place): no \"html\" string"])
+        }
+        do {
+            let article = try ArticleExtractor().extract(bytes: Array(html.utf8), source: place)
+            var out = Self.object(article, id: "")
+            out["id"] = id
+            return JSONOutput.line(out)
+        } catch {
+            return JSONOutput.line(["id": id, "error": "\(error)"])
+        }
+    }
+}
