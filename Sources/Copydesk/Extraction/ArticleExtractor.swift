@@ -157,16 +157,48 @@ public struct ArticleExtractor: Sendable {
             add(p.parent, score)
             add(p.parent?.parent, score / 2)
         }
-        var best: (node: HTMLNode, score: Double)?
-        for (_, entry) in scores {
+        var scaled: [ObjectIdentifier: Double] = [:]
+        for (id, entry) in scores {
             let length = entry.node.textContent.count
-            let scaled = entry.score * (1 - linkDensity(entry.node, textLength: length))
-            if best == nil || scaled > best!.score { best = (entry.node, scaled) }
+            scaled[id] = entry.score * (1 - linkDensity(entry.node, textLength: length))
         }
-        guard let top = best?.node else {
+        // Candidates best first (ties in document order do not matter for the choice below).
+        let ranked = scores.values.map { ($0.node, scaled[ObjectIdentifier($0.node)] ?? 0) }.sorted { $0.1 > $1.1 }
+        guard var top = ranked.first?.0, let topScore = ranked.first?.1 else {
             let body = root.descendants { $0.name == "body" }.first ?? root
             return render(body)
         }
+        // An article split over several containers: when three or more of the next candidates that
+        // score near the best share an ancestor with it, that ancestor holds the article.
+        let close = ranked.dropFirst().prefix(4).filter { $0.1 >= 0.75 * topScore }.map(\.0)
+        if close.count >= 3 {
+            var ancestor = top.parent
+            while let a = ancestor, a.name != "body", a.name != "#document" {
+                let inside = close.filter { c in
+                    var p = c.parent
+                    while let q = p { if q === a { return true }; p = q.parent }
+                    return false
+                }
+                if inside.count >= 3 { top = a; break }
+                ancestor = a.parent
+            }
+        }
+        // Up while the parent scores at least a third as much and more than what was seen last.
+        var last = scaled[ObjectIdentifier(top)] ?? topScore
+        var parent = top.parent
+        while let p = parent, p.name != "body", p.name != "#document" {
+            guard let s = scaled[ObjectIdentifier(p)] else { parent = p.parent; continue }
+            if s < last / 3 { break }
+            if s > last { top = p; break }
+            last = s
+            parent = p.parent
+        }
+        // An only child stands for its parent.
+        while let p = top.parent, p.name != "body", p.name != "#document",
+              p.children.filter({ !$0.isText }).count == 1 {
+            top = p
+        }
+        let best: (node: HTMLNode, score: Double)? = (top, scaled[ObjectIdentifier(top)] ?? topScore)
         // Siblings that belong to the article too.
         var parts: [HTMLNode] = []
         if let parent = top.parent {
