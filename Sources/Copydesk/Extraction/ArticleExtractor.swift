@@ -262,41 +262,65 @@ struct Metadata {
     var titleTag: String?
 
     init(_ root: HTMLNode) {
+        // Meta keys lower case, "dc.title" read as "dc:title"; a property may name several keys.
         var metas: [String: String] = [:]
         for m in root.descendants(where: { $0.name == "meta" }) {
-            let key = (m.attributes["property"] ?? m.attributes["name"] ?? m.attributes["itemprop"] ?? "").lowercased()
-            if !key.isEmpty, let content = m.attributes["content"], metas[key] == nil {
-                metas[key] = HTMLDocument.collapse(content)
+            guard let content = m.attributes["content"].map(HTMLDocument.collapse), !content.isEmpty else { continue }
+            var keys: [String] = []
+            if let p = m.attributes["property"] { keys += p.split(whereSeparator: \.isWhitespace).map(String.init) }
+            if let n = m.attributes["name"] ?? m.attributes["itemprop"] { keys.append(n) }
+            for key in keys {
+                let k = key.lowercased().replacingOccurrences(of: ".", with: ":")
+                if metas[k] == nil { metas[k] = content }
             }
         }
         let ld = Metadata.jsonLD(root)
         func first(_ values: String?...) -> String? { values.compactMap { $0 }.first { !$0.isEmpty } }
-        title = first(ld.headline, metas["og:title"], metas["twitter:title"], metas["title"])
-        byline = first(ld.author, metas["author"], metas["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 },
-                       metas["byl"], metas["parsely-author"], metas["dc.creator"], Metadata.domByline(root))
-        published = first(ld.published, metas["article:published_time"], metas["datepublished"], metas["pubdate"],
-                          metas["date"], metas["dc.date"], metas["dc.date.issued"], metas["sailthru.date"],
+        title = first(ld.headline, metas["dc:title"], metas["dcterm:title"], metas["og:title"], metas["weibo:article:title"],
+                      metas["weibo:webpage:title"], metas["title"], metas["twitter:title"], metas["parsely-title"])
+        byline = first(ld.author, metas["dc:creator"], metas["dcterm:creator"], metas["author"], metas["parsely-author"],
+                       metas["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }, metas["byl"],
+                       Metadata.domByline(root))
+        published = first(ld.published, metas["article:published_time"], metas["parsely-pub-date"], metas["datepublished"],
+                          metas["pubdate"], metas["date"], metas["dc:date"], metas["dc:date:issued"], metas["dcterms:created"],
+                          metas["sailthru:date"], metas["og:published_time"], metas["article:published"],
                           root.descendants { $0.name == "time" }.first?.attributes["datetime"])
         let html = root.children.first { $0.name == "html" } ?? root
         language = first(html.attributes["lang"], metas["og:locale"], metas["language"], metas["content-language"])
         site = first(ld.site, metas["og:site_name"], metas["application-name"])
-        description = first(metas["og:description"], metas["description"], metas["twitter:description"], ld.description)
+        description = first(ld.description, metas["dc:description"], metas["dcterm:description"], metas["og:description"],
+                            metas["weibo:article:description"], metas["weibo:webpage:description"], metas["description"],
+                            metas["twitter:description"])
         titleTag = root.descendants { $0.name == "title" }.first.map { $0.textContent }
     }
 
-    /// The title when no metadata gave one: the `<title>` without a site suffix, or the first `h1`.
+    /// The title when no metadata gave one: the `<title>` without the site's name when that can be
+    /// told apart (the part before the last separator, or after the first when that leaves fewer
+    /// than three words; the whole title when the part would be four words or fewer and the
+    /// separators are not a path such as `Site » Section » Story`), else the first `h1`.
     mutating func fillTitle(from root: HTMLNode) {
-        if title == nil, let t = titleTag, !t.isEmpty {
-            var cut = t
-            for separator in [" | ", " - ", " — ", " – ", " :: ", " » "] {
-                if let r = cut.range(of: separator, options: .backwards) {
-                    let head = String(cut[..<r.lowerBound])
-                    if head.split(separator: " ").count >= 3 { cut = head }
-                }
-            }
-            title = cut
+        if title == nil, let original = titleTag, !original.isEmpty {
+            title = Metadata.withoutSiteName(original)
         }
         if title == nil { title = root.descendants { $0.name == "h1" }.first.map { $0.textContent } }
+    }
+
+    static func withoutSiteName(_ original: String) -> String {
+        let separators = [" | ", " - ", " – ", " — ", " \\ ", " / ", " > ", " » "]
+        let hierarchical = [" \\ ", " / ", " > ", " » "].contains { original.contains($0) }
+        func words(_ s: String) -> Int { s.split(whereSeparator: \.isWhitespace).count }
+        var last: Range<String.Index>?, first: Range<String.Index>?
+        for s in separators {
+            if let r = original.range(of: s, options: .backwards), last == nil || r.lowerBound > last!.lowerBound { last = r }
+            if let r = original.range(of: s), first == nil || r.lowerBound < first!.lowerBound { first = r }
+        }
+        guard let last, let first else { return original }
+        var cut = String(original[..<last.lowerBound])
+        if words(cut) < 3 { cut = String(original[first.upperBound...]) }
+        var bare = original
+        for s in separators { bare = bare.replacingOccurrences(of: s, with: " ") }
+        if words(cut) <= 4 && (!hierarchical || words(cut) != words(bare) - 1) { return original }
+        return cut
     }
 
     static func domByline(_ root: HTMLNode) -> String? {
