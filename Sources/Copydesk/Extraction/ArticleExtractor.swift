@@ -346,7 +346,13 @@ struct Metadata {
         let articleTypes: Set<String> = ["NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage",
                                           "AnalysisNewsArticle", "OpinionNewsArticle", "ScholarlyArticle", "Report"]
         for script in root.descendants(where: { $0.name == "script" && ($0.attributes["type"] ?? "").contains("ld+json") }) {
-            let raw = script.children.map(\.text).joined()
+            // Pages wrap the JSON in CDATA or comment markers, which an HTML parser keeps as text.
+            var raw = script.children.map(\.text).joined().trimmingCharacters(in: .whitespacesAndNewlines)
+            for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->")] where raw.hasPrefix(open) {
+                raw = String(raw.dropFirst(open.count))
+                if raw.hasSuffix(close) { raw = String(raw.dropLast(close.count)) }
+                raw = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
             guard let data = raw.data(using: .utf8), let json = try? JSONSerialization.jsonObject(with: data) else { continue }
             var queue: [Any] = [json]
             var visited = 0
