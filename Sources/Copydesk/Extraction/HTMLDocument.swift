@@ -53,6 +53,10 @@ public final class HTMLNode {
 public struct HTMLDocument {
     public let root: HTMLNode
 
+    /// libxml2's `XML_PARSE_HUGE` (1 << 19), which its HTML parser honours too: without it a page
+    /// nested deeper than 256 elements loses everything below, and a text node over 10 MB is cut.
+    static let hugeOption: UInt32 = 1 << 19
+
     /// The most nested elements kept: deeper content is attached to the element at this depth, so
     /// that a page of 100,000 nested `<div>`s still gives its text without deep recursion anywhere.
     public static let maximumDepth = 512
@@ -63,7 +67,7 @@ public struct HTMLDocument {
     public init(bytes: [UInt8], source: String = "page") throws {
         guard !bytes.isEmpty else { throw ExtractionError.empty(source: source) }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTMLDocument.hugeOption)
         // A UTF-16 page is only recognised by libxml2 from its byte-order mark; other encodings from
         // the page's own declaration. Without either, UTF-8 (nil lets libxml2 decide).
         copydesk_xml_silence()
