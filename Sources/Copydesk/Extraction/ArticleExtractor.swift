@@ -51,6 +51,8 @@ public struct ArticleExtractor: Sendable {
                            "more-stories", "recommend"]
     /// Class/id words that keep an element even when an unlikely word is there too.
     static let likely = ["and", "article", "body", "column", "content", "main", "shadow", "story", "entry", "post"]
+    static let unlikelyBytes = unlikely.map { Array($0.utf8) }
+    static let likelyBytes = likely.map { Array($0.utf8) }
 
     /// Extracts the article from `document` (whose tree it prunes: use a document once).
     public func extract(_ document: HTMLDocument) -> ExtractedArticle {
@@ -90,13 +92,11 @@ public struct ArticleExtractor: Sendable {
     func isUnlikely(_ node: HTMLNode) -> Bool {
         if node.name == "body" || node.name == "html" || node.name == "article" || node.name == "main" || node.name == "a" { return false }
         if node.attributes["itemprop"] == "articleBody" { return false }
-        let hints = node.classAndID
-        guard !hints.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
         if let role = node.attributes["role"], ["navigation", "complementary", "contentinfo", "banner", "dialog"].contains(role) {
             return true
         }
-        guard ArticleExtractor.unlikely.contains(where: { hints.contains($0) }) else { return false }
-        return !ArticleExtractor.likely.contains(where: { hints.contains($0) })
+        guard node.hints(ArticleExtractor.unlikelyBytes) else { return false }
+        return !node.hints(ArticleExtractor.likelyBytes)
     }
 
     /// Removes furniture from the tree (in place); with `strict`, elements whose class or id reads
@@ -114,10 +114,29 @@ public struct ArticleExtractor: Sendable {
         }
     }
 
-    func linkDensity(_ node: HTMLNode, textLength: Int) -> Double {
-        guard textLength > 0 else { return 0 }
-        let links = node.descendants { $0.name == "a" }.reduce(0) { $0 + $1.textContent.count }
-        return min(1, Double(links) / Double(textLength))
+    /// The length of every element's text and of the part inside links, in one pass from the
+    /// leaves up (bytes of non-space text: what densities and thresholds compare).
+    func lengths(_ root: HTMLNode) -> [ObjectIdentifier: (text: Int, links: Int)] {
+        var out: [ObjectIdentifier: (text: Int, links: Int)] = [:]
+        var order: [HTMLNode] = []
+        var stack = [root]
+        while let n = stack.popLast() {
+            order.append(n)
+            stack.append(contentsOf: n.children.filter { !$0.isText })
+        }
+        for n in order.reversed() {
+            var text = 0, links = 0
+            for c in n.children {
+                if c.isText {
+                    text += c.text.utf8.reduce(0) { $0 + ($1 > 0x20 ? 1 : 0) }
+                } else if let l = out[ObjectIdentifier(c)] {
+                    text += l.text
+                    links += c.name == "a" ? l.text : l.links
+                }
+            }
+            out[ObjectIdentifier(n)] = (text, links)
+        }
+        return out
     }
 
     func bodyText(_ root: HTMLNode, strict: Bool) -> String {
@@ -133,9 +152,8 @@ public struct ArticleExtractor: Sendable {
             case "h1", "h2", "h3", "h4", "h5", "h6", "th": s -= 5
             default: break
             }
-            let hints = node.classAndID
-            if ArticleExtractor.likely.contains(where: { hints.contains($0) }) { s += 25 }
-            if ArticleExtractor.unlikely.contains(where: { hints.contains($0) }) { s -= 25 }
+            if node.hints(ArticleExtractor.likelyBytes) { s += 25 }
+            if node.hints(ArticleExtractor.unlikelyBytes) { s -= 25 }
             if node.attributes["itemprop"] == "articleBody" { s += 50 }
             return s
         }
@@ -157,11 +175,13 @@ public struct ArticleExtractor: Sendable {
             add(p.parent, score)
             add(p.parent?.parent, score / 2)
         }
-        var scaled: [ObjectIdentifier: Double] = [:]
-        for (id, entry) in scores {
-            let length = entry.node.textContent.count
-            scaled[id] = entry.score * (1 - linkDensity(entry.node, textLength: length))
+        let measured = lengths(root)
+        func density(_ node: HTMLNode) -> Double {
+            guard let l = measured[ObjectIdentifier(node)], l.text > 0 else { return 0 }
+            return min(1, Double(l.links) / Double(l.text))
         }
+        var scaled: [ObjectIdentifier: Double] = [:]
+        for (id, entry) in scores { scaled[id] = entry.score * (1 - density(entry.node)) }
         // Candidates best first (ties in document order do not matter for the choice below).
         let ranked = scores.values.map { ($0.node, scaled[ObjectIdentifier($0.node)] ?? 0) }.sorted { $0.1 > $1.1 }
         guard var top = ranked.first?.0, let topScore = ranked.first?.1 else {
@@ -205,22 +225,22 @@ public struct ArticleExtractor: Sendable {
             let threshold = max(10, (best?.score ?? 0) * 0.2)
             for sibling in parent.children where !sibling.isText {
                 if sibling === top { parts.append(sibling); continue }
-                let length = sibling.textContent.count
-                let score = scores[ObjectIdentifier(sibling)].map { $0.score * (1 - linkDensity(sibling, textLength: length)) } ?? 0
+                let score = scaled[ObjectIdentifier(sibling)] ?? 0
                 if score >= threshold {
                     parts.append(sibling)
-                } else if sibling.name == "p", length > 80, linkDensity(sibling, textLength: length) < 0.25 {
+                } else if sibling.name == "p", (measured[ObjectIdentifier(sibling)]?.text ?? 0) > 70, density(sibling) < 0.25 {
                     parts.append(sibling)
                 }
             }
         } else {
             parts = [top]
         }
-        return parts.map(render).filter { !$0.isEmpty }.joined(separator: "\n\n")
+        return parts.map { render($0, lengths: measured) }.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
     /// The text of `node`, block elements as paragraphs separated by blank lines; link lists left out.
-    func render(_ node: HTMLNode) -> String {
+    func render(_ node: HTMLNode, lengths known: [ObjectIdentifier: (text: Int, links: Int)]? = nil) -> String {
+        let measured = known ?? lengths(node)
         var paragraphs: [String] = []
         var current = ""
         func flush() {
@@ -236,9 +256,9 @@ public struct ArticleExtractor: Sendable {
             let block = ArticleExtractor.blocks.contains(n.name)
             if block {
                 // A block that is mostly links (a list of related stories) is left out.
-                if n.name == "ul" || n.name == "ol" || n.name == "div" || n.name == "table" || n.name == "section" {
-                    let length = n.textContent.count
-                    if length > 0, linkDensity(n, textLength: length) > 0.6 { continue }
+                if n.name == "ul" || n.name == "ol" || n.name == "div" || n.name == "table" || n.name == "section",
+                   let l = measured[ObjectIdentifier(n)], l.text > 0, Double(l.links) / Double(l.text) > 0.6 {
+                    continue
                 }
                 flush()
                 if n.name == "br" || n.name == "hr" { continue }

@@ -23,6 +23,27 @@ public final class HTMLNode {
     /// `class` and `id` together, lower case: what hints such as "article" or "comment" are read from.
     public lazy var classAndID: String = ((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased()
 
+    /// ``classAndID``'s bytes, for quick substring tests.
+    lazy var hintBytes: [UInt8] = Array(classAndID.utf8)
+
+    /// Whether ``classAndID`` contains any of `words` (ASCII byte search, no Foundation).
+    func hints(_ words: [[UInt8]]) -> Bool {
+        let h = hintBytes
+        guard h.count > 1 else { return false }
+        for w in words where w.count <= h.count {
+            var i = 0
+            while i + w.count <= h.count {
+                if h[i] == w[0] {
+                    var k = 1
+                    while k < w.count, h[i + k] == w[k] { k += 1 }
+                    if k == w.count { return true }
+                }
+                i += 1
+            }
+        }
+        return false
+    }
+
     /// The elements below this one, depth first, in document order (iterative: a page may nest
     /// elements deeper than a call stack would).
     public func descendants(where include: (HTMLNode) -> Bool = { _ in true }) -> [HTMLNode] {
@@ -144,21 +165,25 @@ public struct HTMLDocument {
         p.map { String(cString: $0) } ?? ""
     }
 
-    /// `s` with runs of white space (including no-break spaces) made one space, trimmed.
+    /// `s` with runs of white space (including no-break spaces) made one space, trimmed. ASCII
+    /// bytes are classified directly; only other scalars ask Unicode's properties.
     public static func collapse(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         var space = false
         for scalar in s.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{A0}" {
+            let white = scalar.isASCII
+                ? (scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" || scalar == "\u{0B}" || scalar == "\u{0C}")
+                : (scalar == "\u{A0}" || scalar.properties.isWhitespace)
+            if white {
                 space = !out.isEmpty
             } else {
-                if space { out.unicodeScalars.append(" ") }
-                out.unicodeScalars.append(scalar)
+                if space { out.append(0x20) }
+                if scalar.isASCII { out.append(UInt8(scalar.value)) } else { out += Array(String(scalar).utf8) }
                 space = false
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
