@@ -32,6 +32,9 @@ struct Classify: ParsableCommand {
     @Flag(help: "Replace invalid UTF-8 instead of refusing the article.")
     var lossy = false
 
+    @Option(help: "Input kind of files: auto (HTML when the file looks like a web page), text or html.")
+    var input: InputKind = .auto
+
     @Option(help: "Threads for a JSONL stream (results keep the input order).")
     var threads = 2
 
@@ -61,9 +64,12 @@ struct Classify: ParsableCommand {
                 switch format {
                 case .text:
                     do {
-                        let text = try TextInput.read(input, maxBytes: maxBytes, lossy: lossy)
-                        emit(classifier.classify(text, explain: explain), id: input == "-" ? "<stdin>" : input, profile)
+                        let article = try ArticleInput.read(input, kind: self.input, maxBytes: maxBytes, lossy: lossy)
+                        emit(classifier.classify(article.classifierInput, explain: explain), id: input == "-" ? "<stdin>" : input, profile)
                     } catch let error as InputError {
+                        Terminal.error("\(error)")
+                        failures += 1
+                    } catch let error as ExtractionError {
                         Terminal.error("\(error)")
                         failures += 1
                     }

@@ -15,7 +15,7 @@ enum Failure {
     static func exitCode(for error: any Error) -> Int32 {
         switch error {
         case is ConfigurationError: usage
-        case is CorpusError, is InputError, is TrainingError, is DeskError: badInput
+        case is CorpusError, is InputError, is TrainingError, is DeskError, is ExtractionError: badInput
         case let e as ModelFileError:
             if case .unwritable = e { ioFailure } else { badModel }
         case is IOFailure: ioFailure

@@ -104,14 +104,18 @@ struct Summarize: ParsableCommand {
                 switch format {
                 case .text:
                     do {
-                        let text = try input.read(file)
+                        let article = try input.readArticle(file)
                         let name = file == "-" ? "<stdin>" : file
-                        let s = try summarizer.summarize(text, title: title, length: length, order: order,
-                                                         teaserCharacters: teaserChars, clean: !noClean, source: name)
+                        // A web page's article is already without the page around it.
+                        let s = try summarizer.summarize(article.text, title: title ?? article.title, length: length, order: order,
+                                                         teaserCharacters: teaserChars, clean: !noClean && !article.fromHTML,
+                                                         source: name)
                         emit(s, id: nil, file: name)
                     } catch let e as InputError {
                         Terminal.error("\(e)"); failures += 1
                     } catch let e as SummarizationError {
+                        Terminal.error("\(e)"); failures += 1
+                    } catch let e as ExtractionError {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:

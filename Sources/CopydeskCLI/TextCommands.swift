@@ -3,6 +3,8 @@ import Copydesk
 import Foundation
 
 /// Reading article files for the text commands, with the same checks as `classify`.
+extension InputKind: ExpressibleByArgument {}
+
 struct ArticleInputOptions: ParsableArguments {
     @Argument(help: "Article files; '-' or nothing reads standard input.")
     var files: [String] = []
@@ -13,9 +15,17 @@ struct ArticleInputOptions: ParsableArguments {
     @Flag(help: "Replace invalid UTF-8 instead of refusing the article.")
     var lossy = false
 
+    @Option(help: "Input kind: auto (HTML when the file looks like a web page), text or html.")
+    var input: InputKind = .auto
+
     var inputs: [String] { files.isEmpty ? ["-"] : files }
 
     func read(_ input: String) throws -> String { try TextInput.read(input, maxBytes: maxBytes, lossy: lossy) }
+
+    /// The article in `path`: plain text, or a web page's article and title.
+    func readArticle(_ path: String) throws -> ArticleInput {
+        try ArticleInput.read(path, kind: input, maxBytes: maxBytes, lossy: lossy)
+    }
 }
 
 /// A user file of extra abbreviations for the sentence splitter.

@@ -26,7 +26,7 @@ public struct Article: Sendable, Equatable, Codable {
         return text
     }
 
-    private enum Keys: String, CodingKey { case id, label, title, text, summary, desk }
+    private enum Keys: String, CodingKey { case id, label, title, text, summary, desk, html }
 
     /// Accepts `id` as a string or a number, and null for the optional fields.
     public init(from decoder: any Decoder) throws {
@@ -36,7 +36,15 @@ public struct Article: Sendable, Equatable, Codable {
         else { id = "" }
         label = try c.decodeIfPresent(String.self, forKey: .label)
         title = try c.decodeIfPresent(String.self, forKey: .title)
-        text = try c.decode(String.self, forKey: .text)
+        // A record may carry the web page instead of its text: the article is extracted from it,
+        // and its title fills a missing one.
+        if !c.contains(.text), let html = try c.decodeIfPresent(String.self, forKey: .html) {
+            let page = try ArticleExtractor().extract(bytes: Array(html.utf8), source: "record \(id)")
+            text = page.text
+            if title == nil || title?.isEmpty == true { title = page.title }
+        } else {
+            text = try c.decode(String.self, forKey: .text)
+        }
         summary = try c.decodeIfPresent(String.self, forKey: .summary)
         desk = try c.decodeIfPresent(DeskProfile.self, forKey: .desk)
     }

@@ -33,6 +33,13 @@ public enum TextInput {
     /// Reads `path` (`"-"` for standard input) as article text.
     /// - Parameter lossy: replace invalid UTF-8 with U+FFFD instead of refusing it.
     public static func read(_ path: String, maxBytes: Int = defaultMaxBytes, lossy: Bool = false) throws -> String {
+        let source = path == "-" ? "<stdin>" : path
+        return try decode(try readBytes(path, maxBytes: maxBytes), source: source, lossy: lossy)
+    }
+
+    /// The bytes of the file at `path` (`-`: standard input), with the size and file checks of
+    /// ``read(_:maxBytes:lossy:)`` but no decoding (a web page says its own encoding).
+    public static func readBytes(_ path: String, maxBytes: Int = defaultMaxBytes) throws -> [UInt8] {
         let data: Data
         let source = path == "-" ? "<stdin>" : path
         if path == "-" {
@@ -49,7 +56,7 @@ public enum TextInput {
             data = d
         }
         guard data.count <= maxBytes else { throw InputError.tooLarge(source: source, bytes: data.count, limit: maxBytes) }
-        return try decode(Array(data), source: source, lossy: lossy)
+        return Array(data)
     }
 
     /// Checks and decodes article bytes: refuses NUL bytes (binary files), invalid UTF-8 unless

@@ -131,3 +131,56 @@ import Testing
         return out
     }
 }
+
+/// Web pages through the commands users type.
+@Suite(.serialized) struct ExtractionCLITests {
+    static let page = """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Gulls win the cup in extra time | Harbor Herald</title>
+        <meta property="og:title" content="Gulls win the cup in extra time"></head><body><nav><a href="/">Home</a></nav>
+        <article><p>The Harbor City Gulls won the county cup on Saturday, beating Pelican Bay 3-2 after extra time in front of a sold-out crowd.</p>
+        <p>Striker Tom Eady scored twice, and the goalkeeper saved a penalty in the last minute of normal time to keep the Gulls level.</p>
+        <p>The coach said the team would parade the trophy through Old Town on Sunday, and thanked the fans who travelled to the match.</p></article>
+        <div class="related-stories"><a href="/a">Other story one</a> <a href="/b">Other story two</a></div></body></html>
+        """
+
+    @Test func extractClassifySummarizeTakeHTML() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let path = try write(Self.page, "gulls.html", in: dir)
+        let extract = try CLI.run(["extract", "--json", path])
+        #expect(extract.status == 0, "\(extract.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(extract.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(object["title"] as? String == "Gulls win the cup in extra time" && object["language"] as? String == "en")
+        #expect((object["text"] as? String)?.contains("Striker Tom Eady scored twice") == true)
+        #expect((object["text"] as? String)?.contains("Other story") == false)
+
+        let model = TestPaths.packageRoot.appendingPathComponent("models/sections.cdm").path
+        let desk = TestPaths.packageRoot.appendingPathComponent("corpora/desks/newsroom.json").path
+        let classify = try CLI.run(["classify", "--model", model, "--desk", desk, path])
+        #expect(classify.status == 0 && classify.stdout.contains(": sports"), "\(classify.stdout) \(classify.stderr)")
+
+        let summarize = try CLI.run(["summarize", "--json", path])
+        #expect(summarize.status == 0, "\(summarize.stderr)")
+        let s = try JSONSerialization.jsonObject(with: Data(summarize.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect((s["lede"] as? String)?.hasPrefix("The Harbor City Gulls won the county cup") == true, "\(s)")
+        #expect(!(summarize.stdout.contains("Home") || summarize.stdout.contains("Other story")))
+
+        // JSONL records with "html" instead of "text", in classify and extract.
+        let record = try JSONSerialization.data(withJSONObject: ["id": "g1", "html": Self.page])
+        let line = String(decoding: record, as: UTF8.self) + "\n" + #"{"id": "bad", "html": 3}"# + "\n"
+        let stream = try CLI.run(["extract", "--format", "jsonl"], stdin: line)
+        let outputs = stream.stdout.split(separator: "\n").map(String.init)
+        #expect(outputs.count == 2 && outputs[0].contains("\"id\":\"g1\"") && outputs[1].contains("\"error\""), "\(outputs)")
+        #expect(stream.status == 65)
+        let routed = try CLI.run(["classify", "--model", model, "--desk", desk, "--format", "jsonl"], stdin: String(decoding: record, as: UTF8.self) + "\n")
+        #expect(routed.status == 0 && routed.stdout.contains("\"label\":\"sports\""), "\(routed.stdout) \(routed.stderr)")
+    }
+
+    @Test func badPagesAreNamed() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let empty = try write("", "empty.html", in: dir)
+        let r = try CLI.run(["extract", empty])
+        #expect(r.status == 65 && r.stderr.contains("empty.html"), "\(r.stderr)")
+        let missing = try CLI.run(["extract", dir.path + "/none.html"])
+        #expect(missing.status == 65 && missing.stderr.contains("none.html: no such file"))
+    }
+}
