@@ -12,8 +12,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0"),
         .target(name: "CKernels", path: "Sources/CKernels"),
-        .target(name: "Copydesk", dependencies: ["CBLAS", "CKernels", .product(name: "CSV", package: "CSV.swift")], path: "Sources/Copydesk",
+        .target(name: "Copydesk", dependencies: ["CBLAS", "CKernels", "CLibXML2", .product(name: "CSV", package: "CSV.swift")],
+                path: "Sources/Copydesk",
                 // For the `article-json` target, which checks an internal reader against JSONDecoder.
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         .executableTarget(name: "CopydeskFuzz", dependencies: ["Copydesk"], path: "Sources/CopydeskFuzz"),

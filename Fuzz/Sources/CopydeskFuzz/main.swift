@@ -24,6 +24,15 @@ func file(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> String {
 }
 
 let targets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
+    // A web page: parsed by libxml2, the article and metadata extracted, and read as the
+    // classifier and summarizer would (the detection of HTML included).
+    "html": { bytes in
+        let page = Array(bytes)
+        if let article = try? ArticleExtractor().extract(bytes: page) {
+            _ = SentenceSplitter().split(article.text)
+        }
+        _ = ArticleInput.looksLikeHTML(page, path: "page")
+    },
     "tokenizer": { bytes in
         var list = TokenList()
         Tokenizer().tokenize(bytes, into: &list)
