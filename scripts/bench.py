@@ -26,7 +26,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 QUICK = SMOKE or os.environ.get("BENCH_QUICK") == "1"
-ONLY = os.environ.get("BENCH_ONLY", "")  # "classification", "summaries" or "scaling" runs one part
+ONLY = os.environ.get("BENCH_ONLY", "")  # "classification", "summaries", "scaling" or "extraction" runs one part
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 CORPORA = os.environ.get("CORPORA", os.path.join(ROOT, "..", "shared", "corpora"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "BENCHMARKS.md"))
@@ -243,6 +243,8 @@ def main():
         summarization(binary, m, today)
     if ONLY in ("", "scaling") and not QUICK:
         scaling(binary, m, today)
+    if ONLY in ("", "extraction") and not SMOKE:
+        extraction(binary, m, today)
     print(f"bench: wrote {OUT} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if SMOKE:
         written = open(OUT).read()
@@ -438,6 +440,101 @@ def scaling(binary, m, today):
     ])
     print(body)
     write_section("scaling", "Scaling", body)
+
+
+
+
+def extraction(binary, m, today):
+    """`copydesk extract --format jsonl` over ../shared/corpora/html-pages against the Python
+    extractors (extract_peers.py, those installed) in the same run, all scored by extract_score.py."""
+    pages = os.path.join(CORPORA, "html-pages", "pages")
+    if not os.path.isdir(pages):
+        print("bench: html-pages not found; extraction skipped", file=sys.stderr)
+        return
+    print("bench: html-pages extraction ...", file=sys.stderr)
+    work = tempfile.mkdtemp(prefix="copydesk-bench-extract-")
+    names = sorted(n for n in os.listdir(pages) if os.path.exists(os.path.join(pages, n, "source.html")))
+    feed = os.path.join(work, "pages.jsonl")
+    with open(feed, "w") as f:
+        for n in names:
+            html = open(os.path.join(pages, n, "source.html"), "rb").read().decode("utf-8", "replace")
+            f.write(json.dumps({"id": n, "html": html}) + "\n")
+    ours = os.path.join(work, "copydesk.jsonl")
+    runs = []
+    for _ in range(RUNS):
+        with open(feed) as stdin:
+            wall, rss, out = timed([binary, "extract", "--format", "jsonl"], stdin=stdin)
+        runs.append((wall, rss))
+        open(ours, "w").write(out)
+    wall = statistics.median(r[0] for r in runs)
+    rows = [{"name": "Copydesk", "pages_per_s": len(names) / wall, "note": f"whole process, median of {RUNS}, peak {max(r[1] for r in runs):.0f} MiB"}]
+    predictions = [ours]
+    if os.path.exists(PEERS_PY):
+        out_dir = os.path.join(work, "peers")
+        subprocess.run([PEERS_PY, os.path.join(PEERS, "extract_peers.py"), pages, out_dir, "--only", "trafilatura",
+                        "--only", "readability-lxml"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name in ("trafilatura", "readability-lxml"):
+            path = os.path.join(out_dir, f"{name}.json")
+            if os.path.exists(path):
+                r = json.load(open(path))
+                rows.append({"name": name + " " + str(r.get("version", "")), "pages_per_s": r.get("pages_per_second"),
+                             "note": "extraction in a warm Python process"})
+                predictions.append(path)
+    scores = {}
+    if os.path.exists(PEERS_PY):
+        p = subprocess.run([PEERS_PY, os.path.join(PEERS, "extract_score.py"), pages, *predictions, "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            scores = json.loads(p.stdout)  # {prediction name: {"f1", "precision", "recall", …}}
+        except (json.JSONDecodeError, AttributeError):
+            print(f"bench: extract_score.py output not understood: {p.stdout[:300]} {p.stderr[-300:]}", file=sys.stderr)
+    # Metadata against the references.
+    got = {json.loads(l)["id"]: json.loads(l) for l in open(ours) if l.strip()}
+    def norm(s):
+        return " ".join((s or "").split())
+    counts = {"title": [0, 0], "byline": [0, 0], "published": [0, 0]}
+    for n in names:
+        meta = json.load(open(os.path.join(pages, n, "expected-metadata.json")))
+        r = got.get(n, {})
+        if meta.get("title"):
+            counts["title"][1] += 1
+            counts["title"][0] += norm(r.get("title")) == norm(meta["title"])
+        if meta.get("byline"):
+            counts["byline"][1] += 1
+            counts["byline"][0] += bool(r.get("byline"))
+        if meta.get("publishedTime"):
+            counts["published"][1] += 1
+            counts["published"][0] += bool(r.get("published"))
+    lines = ["| extractor | F1 | precision | recall | pages/s | |", "|---|---:|---:|---:|---:|---|"]
+    def score_of(row, path):
+        for key in (os.path.basename(path), os.path.splitext(os.path.basename(path))[0], row["name"].split()[0]):
+            if key in scores:
+                return scores[key]
+        return {}
+    for row, path in zip(rows, predictions):
+        s = score_of(row, path)
+        f1 = s.get("f1")
+        lines.append(f"| {row['name']} | {optional(f1, '.3f')} | {optional(s.get('precision'), '.3f')} | "
+                     f"{optional(s.get('recall'), '.3f')} | {optional(row['pages_per_s'], '.1f')} | {row['note']} |")
+    body = [f"Measured {today} with `{MODE}make bench` (commit {m['commit']}) on the {len(names)} pages of html-pages; "
+            "F1 by `extract_score.py` (4-token shingles).", "", *lines, ""]
+    ours_f1 = score_of(rows[0], predictions[0]).get("f1")
+    peer_f1 = [score_of(r, pth).get("f1") for r, pth in zip(rows[1:], predictions[1:])]
+    peer_f1 = [x for x in peer_f1 if x is not None]
+    if ours_f1 is not None and peer_f1:
+        body.append(f"- Body F1 {ours_f1:.3f} vs the best peer's {max(peer_f1):.3f} (target: no lower: "
+                    f"{'met' if ours_f1 >= max(peer_f1) else '**not met**'}).")
+    traf = next((r for r in rows if r["name"].startswith("trafilatura")), None)
+    if traf and traf["pages_per_s"]:
+        x = rows[0]["pages_per_s"] / traf["pages_per_s"]
+        body.append(f"- Speed {x:.1f}× trafilatura's pages/s (target ≥ 20×: {'met' if x >= 20 else '**not met**'}).")
+    t, b, pb = counts["title"], counts["byline"], counts["published"]
+    body.append(f"- Metadata: title equal on {t[0]} of {t[1]} pages ({100*t[0]/max(t[1],1):.0f}%, target ≥ 90%), "
+                f"byline found on {b[0]} of {b[1]} ({100*b[0]/max(b[1],1):.0f}%), published time on {pb[0]} of {pb[1]} "
+                f"({100*pb[0]/max(pb[1],1):.0f}%; targets ≥ 80%).")
+    text = "\n".join(body)
+    print(text)
+    write_section("extraction", "Reading web pages (make bench)", text)
 
 
 if __name__ == "__main__":
