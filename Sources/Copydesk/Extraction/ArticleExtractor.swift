@@ -298,13 +298,14 @@ struct Metadata {
         func first(_ values: String?...) -> String? { values.compactMap { $0 }.first { !$0.isEmpty } }
         title = first(ld.headline, metas["dc:title"], metas["dcterm:title"], metas["og:title"], metas["weibo:article:title"],
                       metas["weibo:webpage:title"], metas["title"], metas["twitter:title"], metas["parsely-title"])
+        // The DOM is searched only when the metadata name no author.
         byline = first(ld.author, metas["dc:creator"], metas["dcterm:creator"], metas["author"], metas["parsely-author"],
-                       metas["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }, metas["byl"],
-                       Metadata.domByline(root))
+                       metas["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }, metas["byl"])
+            ?? Metadata.domByline(root)
         published = first(ld.published, metas["article:published_time"], metas["parsely-pub-date"], metas["datepublished"],
                           metas["pubdate"], metas["date"], metas["dc:date"], metas["dc:date:issued"], metas["dcterms:created"],
-                          metas["sailthru:date"], metas["og:published_time"], metas["article:published"],
-                          root.descendants { $0.name == "time" }.first?.attributes["datetime"])
+                          metas["sailthru:date"], metas["og:published_time"], metas["article:published"])
+            ?? root.descendants { $0.name == "time" }.first?.attributes["datetime"]
         let html = root.children.first { $0.name == "html" } ?? root
         language = first(html.attributes["lang"], metas["og:locale"], metas["language"], metas["content-language"])
         site = first(ld.site, metas["og:site_name"], metas["application-name"])
@@ -343,12 +344,14 @@ struct Metadata {
         return cut
     }
 
+    static let bylineHints: [[UInt8]] = ["byline", "author"].map { Array($0.utf8) }
+
     static func domByline(_ root: HTMLNode) -> String? {
         if let rel = root.descendants(where: { $0.attributes["rel"] == "author" || $0.attributes["itemprop"] == "author" }).first {
             let t = rel.textContent
             if !t.isEmpty && t.count < 100 { return t }
         }
-        for node in root.descendants(where: { $0.classAndID.contains("byline") || $0.classAndID.contains("author") }) {
+        for node in root.descendants(where: { $0.hints(Metadata.bylineHints) }) {
             let t = node.textContent
             if !t.isEmpty && t.count < 100 { return t }
         }
