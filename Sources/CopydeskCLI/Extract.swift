@@ -35,7 +35,7 @@ struct Extract: ParsableCommand {
                 switch format {
                 case .html:
                     do {
-                        let bytes = try Self.readBytes(input, maxBytes: maxBytes)
+                        let bytes = try TextInput.readBytes(input, maxBytes: maxBytes)
                         let article = try ArticleExtractor().extract(bytes: bytes, source: input == "-" ? "<stdin>" : input)
                         if json {
                             JSONOutput.printLine(Self.object(article, id: input == "-" ? "<stdin>" : input))
@@ -62,31 +62,6 @@ struct Extract: ParsableCommand {
         func value(_ s: String?) -> Any { s.map { $0 as Any } ?? NSNull() }
         return ["id": id, "title": value(a.title), "byline": value(a.byline), "published": value(a.published),
                 "language": value(a.language), "site": value(a.site), "description": value(a.description), "text": a.text]
-    }
-
-    static func readBytes(_ path: String, maxBytes: Int) throws -> [UInt8] {
-        let handle: FileHandle
-        if path == "-" {
-            handle = FileHandle.standardInput
-        } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw InputError.notFound(path: path)
-            }
-            guard !isDirectory.boolValue else { throw InputError.isDirectory(path: path) }
-            guard let h = FileHandle(forReadingAtPath: path) else { throw InputError.unreadable(path: path) }
-            handle = h
-        }
-        var bytes: [UInt8] = []
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            bytes += chunk
-            if bytes.count > maxBytes {
-                throw InputError.tooLarge(source: path, bytes: bytes.count, limit: maxBytes)
-            }
-        }
-        return bytes
     }
 
     /// A JSONL stream of `{"id", "html"}` read in batches of up to 64 lines, extracted on `threads`
