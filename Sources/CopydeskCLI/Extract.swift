@@ -17,8 +17,8 @@ struct Extract: ParsableCommand {
     @Flag(help: "Print one JSON object per page (JSONL input always gives JSONL).")
     var json = false
 
-    @Option(help: "Refuse pages larger than this many bytes.")
-    var maxBytes = 64 << 20
+    @Option(help: "Refuse pages (and JSONL lines) larger than this many bytes.")
+    var maxBytes = TextInput.defaultMaxBytes
 
     @Option(help: "Threads for a JSONL stream (results keep the input order).")
     var threads = 2

@@ -175,6 +175,43 @@ import Testing
         #expect(routed.status == 0 && routed.stdout.contains("\"label\":\"sports\""), "\(routed.stdout) \(routed.stderr)")
     }
 
+    /// A 50 MB page is refused at once with the limit named; a 10,000-page stream stays in bounded
+    /// memory (within 16 MiB of a 100-page stream's peak).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "GNU time not installed; memory check skipped"))
+    func largePagesAndLongStreams() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let paragraph = "<p>A paragraph of a very long page, with words and commas, enough to count as prose.</p>"
+        let huge = try write("<html><body>" + String(repeating: paragraph, count: 600_000) + "</body></html>", "huge.html", in: dir)
+        let started = Date()
+        let refused = try CLI.run(["extract", huge])
+        #expect(refused.status == 65 && refused.stderr.contains("raise --max-bytes"), "\(refused.stderr)")
+        #expect(Date().timeIntervalSince(started) < 5)
+
+        func stream(_ pages: Int) throws -> String {
+            var text = ""
+            for i in 0..<pages {
+                let html = "<html><head><title>Story \(i)</title></head><body><nav><a href='/'>Home</a></nav><article>\(paragraph)\(paragraph)</article></body></html>"
+                let line = try JSONSerialization.data(withJSONObject: ["id": "\(i)", "html": html])
+                text += String(decoding: line, as: UTF8.self) + "\n"
+            }
+            return try write(text, "stream-\(pages).jsonl", in: dir)
+        }
+        func peakKiB(_ input: String) throws -> Int {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+            let report = dir.appendingPathComponent("time.txt").path
+            p.arguments = ["-f", "%M", "-o", report, CLI.binary, "extract", "--format", "jsonl", input]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            return Int(try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).last ?? "") ?? .max
+        }
+        let long = try peakKiB(try stream(10_000)), short = try peakKiB(try stream(100))
+        #expect(long - short < 16 << 10, "peak \(long) KiB for 10,000 pages vs \(short) KiB for 100")
+    }
+
     @Test func badPagesAreNamed() throws {
         let dir = try TestPaths.temporaryDirectory()
         let empty = try write("", "empty.html", in: dir)
