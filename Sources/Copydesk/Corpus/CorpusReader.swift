@@ -149,6 +149,12 @@ public enum CorpusReader {
                 guard let data = readFile(path) else {
                     throw CorpusError.unreadable(path: path, reason: "cannot read file")
                 }
+                // A saved web page in a section folder is read as its article and title.
+                if ArticleInput.looksLikeHTML(Array(data), path: path) {
+                    let page = try? ArticleExtractor().extract(bytes: Array(data), source: path)
+                    out.append(Article(id: section + "/" + file, label: section, title: page?.title, text: page?.text ?? ""))
+                    continue
+                }
                 let (title, text) = splitHeadline(String(decoding: data, as: UTF8.self))
                 out.append(Article(id: section + "/" + file, label: section, title: title, text: text))
             }

@@ -212,6 +212,28 @@ import Testing
         #expect(long - short < 16 << 10, "peak \(long) KiB for 10,000 pages vs \(short) KiB for 100")
     }
 
+    /// A corpus folder may hold saved pages: `train` and `evaluate` read their articles.
+    @Test func foldersOfSavedPages() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let corpus = dir.appendingPathComponent("pages")
+        for (section, words) in [("sports", "striker scored goal match cup team coach fans"), ("business", "shares profits bank market investors prices quarter")] {
+            let folder = corpus.appendingPathComponent(section)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<6 {
+                let html = "<html><head><title>\(section) story \(i)</title></head><body><nav><a href='/'>Home</a></nav>"
+                    + "<article><p>The \(words) story number \(i) went on, with more \(words) and more detail for readers.</p></article></body></html>"
+                _ = try write(html, "\(i).html", in: folder)
+            }
+        }
+        let model = dir.appendingPathComponent("m.cdm").path
+        let train = try CLI.run(["train", "--corpus", corpus.path, "--output", model, "--min-df", "1", "--quiet"])
+        #expect(train.status == 0 && train.stdout.contains("12 articles, 2 sections"), "\(train.stdout) \(train.stderr)")
+        let evaluate = try CLI.run(["evaluate", "--model", model, "--corpus", corpus.path, "--json", "--quiet"])
+        #expect(evaluate.status == 0 && evaluate.stdout.contains("\"accuracy\":1"), "\(evaluate.stdout)")
+        let articles = try CorpusReader.readLabeled(corpus.path)
+        #expect(articles.first?.title == "business story 0" && articles.first?.text.contains("Home") == false)
+    }
+
     @Test func badPagesAreNamed() throws {
         let dir = try TestPaths.temporaryDirectory()
         let empty = try write("", "empty.html", in: dir)
