@@ -28,7 +28,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// `regression.calibrationFolds` models on stratified folds (seed 42) and scores each held-out
     /// fold. An article whose section no fold model learnt (a section with fewer articles than
     /// folds) is left out of the fit. Returns nil when calibration is off (folds < 2), the corpus is
-    /// smaller than two articles per fold, or a fold's training part has a single section.
+    /// smaller than two articles per fold, or a fold cannot be trained (a single section, no term).
     static func fit(_ examples: [LabeledText], tfidf: TFIDFConfiguration,
                     regression: LogisticRegressionConfiguration,
                     progress: ((SectionClassifier.TrainingEvent) -> Void)?) throws -> Calibration? {
@@ -54,7 +54,14 @@ public struct Calibration: Sendable, Codable, Equatable {
             progress?(.calibrating(fold: f + 1, of: k))
             let train = examples.indices.filter { fold[$0] != f }.map { examples[$0] }
             guard Set(train.map(\.label)).count >= 2 else { return nil }
-            let model = try SectionClassifier.train(train, tfidf: tfidf, regression: foldSettings)
+            // A fold too small to train (no term left after min-df, say) leaves the model
+            // uncalibrated rather than failing the training it serves.
+            let model: SectionClassifier
+            do {
+                model = try SectionClassifier.train(train, tfidf: tfidf, regression: foldSettings)
+            } catch is TrainingError {
+                return nil
+            }
             let position = Dictionary(uniqueKeysWithValues: model.sections.enumerated().map { ($1, $0) })
             let index = model.vectorizer.lookupIndex
             let counter = model.vectorizer.makeCounter()

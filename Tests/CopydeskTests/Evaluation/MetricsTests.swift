@@ -55,6 +55,15 @@ import Testing
                 <= Calibration.logLoss(scores: scores, labels: labels, scale: 1))
     }
 
+    /// min-df 3 keeps "x" and "y" over six articles, but no fold of four has a term in three: the
+    /// model trains, uncalibrated, instead of failing.
+    @Test func anUntrainableFoldLeavesTheModelUncalibrated() throws {
+        let texts = ["x a", "x b", "x c", "y d", "y e", "y f"]
+        let examples = texts.enumerated().map { LabeledText(text: $1, label: $0 < 3 ? "a" : "b") }
+        let model = try SectionClassifier.train(examples, tfidf: .init(minDF: .count(3)))
+        #expect(model.calibration == nil && model.vectorizer.featureCount == 2)
+    }
+
     @Test func unknownTestLabelsAreAppended() {
         let m = ClassificationMetrics(sections: ["a", "b"], pairs: [("1", "z", "a")])
         #expect(m.sections == ["a", "b", "z"] && m.perSection[2].support == 1)
