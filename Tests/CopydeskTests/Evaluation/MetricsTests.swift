@@ -55,10 +55,10 @@ import Testing
                 <= Calibration.logLoss(scores: scores, labels: labels, scale: 1))
     }
 
-    /// min-df 3 keeps "x" and "y" over six articles, but no fold of four has a term in three: the
+    /// min-df 3 keeps "xx" and "yy" over six articles, but no fold of four has a term in three: the
     /// model trains, uncalibrated, instead of failing.
     @Test func anUntrainableFoldLeavesTheModelUncalibrated() throws {
-        let texts = ["x a", "x b", "x c", "y d", "y e", "y f"]
+        let texts = ["xx aa", "xx bb", "xx cc", "yy dd", "yy ee", "yy ff"]
         let examples = texts.enumerated().map { LabeledText(text: $1, label: $0 < 3 ? "a" : "b") }
         let model = try SectionClassifier.train(examples, tfidf: .init(minDF: .count(3)))
         #expect(model.calibration == nil && model.vectorizer.featureCount == 2)
