@@ -79,7 +79,8 @@ struct Train: ParsableCommand {
                       + "; places read as desk area, home region, home country or foreign")
             }
             if heldOut.contains(where: { !$0.articles.isEmpty }) {
-                let m = Evaluation.run(heldOut.map { (model.using(desk: $0.desk ?? model.places?.profile), $0.articles) },
+                // Each corpus's held-out articles are read as its training articles were.
+                let m = Evaluation.run(heldOut.map { (model.using(desk: $0.desk), $0.articles) },
                                        threads: regression.threads, quiet: quiet)
                 print(String(format: "held out: %d articles (seed %llu), accuracy %.2f, macro-F1 %.2f, ECE %.3f",
                              m.count, seed, 100 * m.accuracy, 100 * m.macroF1, m.ece ?? 0))

@@ -24,7 +24,8 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var reliabilityBefore: [ReliabilityBin]
     public var reliabilityAfter: [ReliabilityBin]
 
-    /// Fits the temperature for a model trained on `examples` with these settings: trains
+    /// Fits the temperature for a model trained on `examples` (texts already read through their
+    /// desks: the fold models need no desk of their own) with these settings: trains
     /// `regression.calibrationFolds` models on stratified folds (seed 42) and scores each held-out
     /// fold. An article whose section no fold model learnt (a section with fewer articles than
     /// folds) is left out of the fit. Returns nil when calibration is off (folds < 2), the corpus is
@@ -53,8 +54,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         for f in 0..<k {
             progress?(.calibrating(fold: f + 1, of: k))
             let train = examples.indices.filter { fold[$0] != f }.map { examples[$0] }
-            guard Set(train.map(\.label)).count >= 2 else { return nil }
-            // A fold too small to train (no term left after min-df, say) leaves the model
+            // A fold too small to train (one section, no term left after min-df) leaves the model
             // uncalibrated rather than failing the training it serves.
             let model: SectionClassifier
             do {
@@ -67,7 +67,7 @@ public struct Calibration: Sendable, Codable, Equatable {
             let counter = model.vectorizer.makeCounter()
             for i in examples.indices where fold[i] == f {
                 guard let y = position[examples[i].label] else { continue }
-                scores.append(model.scores(model.vectorizer.transform(examples[i].input, using: counter, index: index)))
+                scores.append(model.scores(model.vectorizer.transform(examples[i].text, using: counter, index: index)))
                 labels.append(y)
             }
         }

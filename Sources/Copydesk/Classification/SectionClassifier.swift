@@ -104,10 +104,9 @@ public struct SectionClassifier: Sendable {
     /// The same model with plain softmax probabilities (for comparing against the calibrated ones).
     public var uncalibrated: SectionClassifier { with(calibration: nil, places: places) }
 
-    func with(calibration: Calibration?, places: PlaceMatcher?, desk modelDesk: ModelDesk?? = nil) -> SectionClassifier {
+    func with(calibration: Calibration?, places: PlaceMatcher?) -> SectionClassifier {
         SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections, coefficients: weights,
-                          intercepts: intercepts, report: report, calibration: calibration,
-                          desk: modelDesk ?? desk, places: places)
+                          intercepts: intercepts, report: report, calibration: calibration, desk: desk, places: places)
     }
 
     /// Progress of training: vectorizing (documents done) or optimizing (iteration, f, ‖∇f‖∞).
@@ -153,8 +152,11 @@ public struct SectionClassifier: Sendable {
         }
         let settings = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
                              tolerance: regression.tolerance)
+        // Each text with its desk's places as place words, made once for the model and the
+        // calibration's folds.
+        let inputs = examples.map(\.input)
         let (vectorizer, fit) = try { () throws -> (TFIDFVectorizer, Fit) in
-            let (vectorizer, x) = try TFIDFVectorizer.fit(examples.lazy.map(\.input), configuration: tfidf,
+            let (vectorizer, x) = try TFIDFVectorizer.fit(inputs, configuration: tfidf,
                                                           threads: regression.threads) {
                 progress?(.vectorized($0))
             }
@@ -187,12 +189,12 @@ public struct SectionClassifier: Sendable {
         var profiles: [DeskProfile] = [], seen = Set<DeskProfile>()
         for e in examples { if let p = e.desk?.profile, seen.insert(p).inserted, profiles.count < ModelDesk.listed { profiles.append(p) } }
         let modelDesk = seen.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles, desks: seen.count)
-        let model = SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
-                                      coefficients: CoefficientMatrix(coefficients), intercepts: intercepts,
-                                      report: report, desk: modelDesk, places: nil)
-        let calibration = try Calibration.fit(examples, tfidf: tfidf, regression: regression,
-                                              progress: progress)
-        return model.with(calibration: calibration, places: profiles.first.map { PlaceMatcher(profile: $0) })
+        let calibration = try Calibration.fit(zip(inputs, examples).map { LabeledText(text: $0, label: $1.label) },
+                                              tfidf: tfidf, regression: regression, progress: progress)
+        // The model reads new texts as the first desk it met, through that desk's own matcher.
+        return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
+                                 coefficients: CoefficientMatrix(coefficients), intercepts: intercepts, report: report,
+                                 calibration: calibration, desk: modelDesk, places: examples.lazy.compactMap(\.desk).first)
     }
 
     // MARK: - Prediction

@@ -122,8 +122,14 @@ public struct PlaceMatcher: Sendable {
                 for city in country.cities { add(city, .foreign, country: code) }
             }
         }
+        // The gazetteer is a dictionary, whose order changes from run to run: ties are broken by
+        // name and country so that the same text always finds the same places.
         for key in byFirst.keys {
-            byFirst[key]!.sort { ($0.words.count, -$0.kind.rawValue) > ($1.words.count, -$1.kind.rawValue) }
+            byFirst[key]!.sort {
+                ($0.words.count, -$0.kind.rawValue) != ($1.words.count, -$1.kind.rawValue)
+                    ? ($0.words.count, -$0.kind.rawValue) > ($1.words.count, -$1.kind.rawValue)
+                    : ($0.place, $0.country ?? "") < ($1.place, $1.country ?? "")
+            }
         }
         entries = byFirst
     }
@@ -166,18 +172,42 @@ public struct PlaceMatcher: Sendable {
                 end += 1
                 dotted = true
             }
-            let raw = String(String.UnicodeScalarView(scalars[start..<end]))
-            var key = raw.unicodeScalars.allSatisfy(\.isASCII)
-                ? raw.lowercased() : raw.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            key = key.replacingOccurrences(of: "\u{2019}", with: "'")
-            if key.hasSuffix("'s") { key.removeLast(2) } else if key.hasSuffix("'") { key.removeLast() }
-            key = key.replacingOccurrences(of: ".", with: "")
-            let letters = raw.unicodeScalars.filter(\.properties.isAlphabetic)
+            // Most words are ASCII: their key is made from the bytes (lower case, no periods, no
+            // possessive); other words go through Foundation's case and diacritic folding.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(end - start)
+            var ascii = true, letters = false, allUpper = true
+            for s in scalars[start..<end] {
+                guard s.isASCII else { ascii = false; break }
+                let b = UInt8(s.value)
+                if b == 0x2E { continue }
+                if b >= 0x41 && b <= 0x5A { letters = true; bytes.append(b | 0x20); continue }
+                if b >= 0x61 && b <= 0x7A { letters = true; allUpper = false }
+                bytes.append(b)
+            }
+            var key: String
+            let allCapitals: Bool
+            if ascii {
+                if bytes.count >= 2, bytes[bytes.count - 2] == 0x27, bytes[bytes.count - 1] == 0x73 {
+                    bytes.removeLast(2)
+                } else if bytes.last == 0x27 {
+                    bytes.removeLast()
+                }
+                key = String(decoding: bytes, as: UTF8.self)
+                allCapitals = letters && allUpper
+            } else {
+                let raw = String(String.UnicodeScalarView(scalars[start..<end]))
+                key = raw.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                key = key.replacingOccurrences(of: "\u{2019}", with: "'")
+                if key.hasSuffix("'s") { key.removeLast(2) } else if key.hasSuffix("'") { key.removeLast() }
+                key = key.replacingOccurrences(of: ".", with: "")
+                let alphabetic = raw.unicodeScalars.filter(\.properties.isAlphabetic)
+                allCapitals = !alphabetic.isEmpty && alphabetic.allSatisfy(\.properties.isUppercase)
+            }
             let first = scalars[start]
             result.append(Word(key: key, range: offsets[start]..<offsets[end],
                                capitalized: first.properties.isUppercase || first.properties.numericType != nil,
-                               allCapitals: !letters.isEmpty && letters.allSatisfy(\.properties.isUppercase),
-                               dotted: dotted))
+                               allCapitals: allCapitals, dotted: dotted))
             i = end
         }
         return result
