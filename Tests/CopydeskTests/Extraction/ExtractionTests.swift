@@ -197,16 +197,9 @@ import Testing
             return try write(text, "stream-\(pages).jsonl", in: dir)
         }
         func peakKiB(_ input: String) throws -> Int {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-            let report = dir.appendingPathComponent("time.txt").path
-            p.arguments = ["-f", "%M", "-o", report, CLI.binary, "extract", "--format", "jsonl", input]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0)
-            return Int(try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).last ?? "") ?? .max
+            let run = try peakResidentKiB(["extract", "--format", "jsonl", input], scratch: dir)
+            #expect(run.status == 0)
+            return run.kib
         }
         let long = try peakKiB(try stream(10_000)), short = try peakKiB(try stream(100))
         #expect(long - short < 16 << 10, "peak \(long) KiB for 10,000 pages vs \(short) KiB for 100")

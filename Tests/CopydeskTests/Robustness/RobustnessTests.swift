@@ -132,16 +132,9 @@ import Testing
         let firstLines = text.split(separator: "\n", maxSplits: 200).prefix(200).joined(separator: "\n") + "\n"
         let small = try write(Data(firstLines.utf8), "small.jsonl", in: dir)
         func peakKiB(_ command: [String], _ input: String) throws -> Int {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-            let report = dir.appendingPathComponent("time.txt").path
-            p.arguments = ["-f", "%M", "-o", report, CLI.binary] + command + ["--format", "jsonl", input]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0)
-            return Int(try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).last ?? "") ?? .max
+            let run = try peakResidentKiB(command + ["--format", "jsonl", input], scratch: dir)
+            #expect(run.status == 0)
+            return run.kib
         }
         for command in [["classify", "--model", model], ["summarize"]] {
             let long = try peakKiB(command, stream), short = try peakKiB(command, small)

@@ -78,3 +78,18 @@ func randomCSR(rows: Int, columns: Int, density: Double, seed: UInt64) -> CSRMat
     }
     return CSRMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
 }
+
+/// Peak resident memory in KiB of `copydesk arguments…` (output discarded), by GNU time, with the
+/// exit status it ended with.
+func peakResidentKiB(_ arguments: [String], scratch: URL) throws -> (kib: Int, status: Int32) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+    let report = scratch.appendingPathComponent("time-\(UUID().uuidString).txt").path
+    p.arguments = ["-f", "%M", "-o", report, CLI.binary] + arguments
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    let kib = Int(try String(contentsOfFile: report, encoding: .utf8).split(whereSeparator: \.isWhitespace).last ?? "") ?? .max
+    return (kib, p.terminationStatus)
+}
