@@ -81,11 +81,16 @@ struct Extract: ParsableCommand {
         var batch: [(line: Int, bytes: [UInt8])] = []
         func flush() {
             let items = batch
-            let results = ParallelMap.map(items.count, threads: threads) { i -> String in
+            let results = ParallelMap.map(items.count, threads: threads) { i in
                 Self.extractLine(items[i].bytes, line: items[i].line, source: input)
             }
-            for r in results { print(r) }
-            failures += results.filter { $0.contains("\"error\":") && !$0.contains("\"text\":") }.count
+            for r in results {
+                print(r.json)
+                if let error = r.error {
+                    Terminal.error(error)
+                    failures += 1
+                }
+            }
             batch.removeAll(keepingCapacity: true)
             fflush(nil)
         }
@@ -118,23 +123,24 @@ struct Extract: ParsableCommand {
         return failures
     }
 
-    /// One JSONL line's result as a JSON line: the extraction, or `{"id", "error"}`.
-    static func extractLine(_ bytes: [UInt8], line: Int, source: String) -> String {
+    /// One JSONL line's result as a JSON line (the extraction, or `{"id", "error"}`) and its error.
+    static func extractLine(_ bytes: [UInt8], line: Int, source: String) -> (json: String, error: String?) {
         let place = "\(source == "-" ? "<stdin>" : source):\(line)"
+        func failure(_ id: Any, _ message: String) -> (json: String, error: String?) {
+            (JSONOutput.line(["id": id, "error": message]), message)
+        }
         guard !bytes.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            return JSONOutput.line(["id": NSNull(), "error": "\(place): not a JSON object (or longer than --max-bytes)"])
+            return failure(NSNull(), "\(place): not a JSON object (or longer than --max-bytes)")
         }
         let id: Any = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) } ?? NSNull()
-        guard let html = object["html"] as? String else {
-            return JSONOutput.line(["id": id, "error": "\(place): no \"html\" string"])
-        }
+        guard let html = object["html"] as? String else { return failure(id, "\(place): no \"html\" string") }
         do {
             let article = try ArticleExtractor().extract(bytes: Array(html.utf8), source: place)
             var out = Self.object(article, id: "")
             out["id"] = id
-            return JSONOutput.line(out)
+            return (JSONOutput.line(out), nil)
         } catch {
-            return JSONOutput.line(["id": id, "error": "\(error)"])
+            return failure(id, "\(error)")
         }
     }
 }
