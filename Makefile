@@ -43,7 +43,7 @@ bench: release
 
 ## Fuzz the tokenizer, splitter, cleaner, corpus readers and model loader (libFuzzer + ASan).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = tokenizer sentences cleaner jsonl article-json csv model html
+FUZZ_TARGETS = tokenizer sentences cleaner jsonl article-json page-json csv model html
 fuzz: release
 	$(SWIFT) build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -528,6 +528,15 @@ def extraction(binary, m, today):
     if traf and traf["pages_per_s"]:
         x = rows[0]["pages_per_s"] / traf["pages_per_s"]
         body.append(f"- Speed {x:.1f}× trafilatura's pages/s (target ≥ 20×: {'met' if x >= 20 else '**not met**'}).")
+        floor = libxml2_floor([os.path.join(pages, n, "source.html") for n in names], work)
+        if floor:
+            tree = floor["pages"] / floor["tree"]
+            sax = floor["pages"] / floor["sax"]
+            body.append(f"- The parser's own floor (`scripts/libxml2-floor.c`, C, one thread, no extraction, best of 3): "
+                        f"libxml2 builds the trees of these pages at {tree:.0f} pages/s and tokenises them without a "
+                        f"tree at {sax:.0f} pages/s. On this machine's {os.cpu_count()} cores the parse alone allows at "
+                        f"most {tree * (os.cpu_count() or 1):.0f} pages/s; 20× trafilatura's is "
+                        f"{20 * traf['pages_per_s']:.0f} pages/s.")
     t, b, pb = counts["title"], counts["byline"], counts["published"]
     body.append(f"- Metadata: title equal on {t[0]} of {t[1]} pages ({100*t[0]/max(t[1],1):.0f}%, target ≥ 90%), "
                 f"byline found on {b[0]} of {b[1]} ({100*b[0]/max(b[1],1):.0f}%), published time on {pb[0]} of {pb[1]} "
@@ -535,6 +544,20 @@ def extraction(binary, m, today):
     text = "\n".join(body)
     print(text)
     write_section("extraction", "Reading web pages (make bench)", text)
+
+
+def libxml2_floor(paths, work):
+    """Builds and runs scripts/libxml2-floor.c on `paths`; None when no C compiler is at hand."""
+    source = os.path.join(ROOT, "scripts", "libxml2-floor.c")
+    binary = os.path.join(work, "libxml2-floor")
+    try:
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libxml-2.0"], stdout=subprocess.PIPE,
+                               text=True, check=True).stdout.split()
+        subprocess.run(["cc", "-O2", source, *flags, "-o", binary], check=True)
+        return json.loads(subprocess.run([binary, *paths], stdout=subprocess.PIPE, text=True, check=True).stdout)
+    except (OSError, subprocess.CalledProcessError, json.JSONDecodeError) as error:
+        print(f"bench: libxml2 floor not measured ({error})", file=sys.stderr)
+        return None
 
 
 if __name__ == "__main__":

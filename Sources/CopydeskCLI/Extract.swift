@@ -129,13 +129,23 @@ struct Extract: ParsableCommand {
         func failure(_ id: Any, _ message: String) -> (json: String, error: String?) {
             (JSONOutput.line(["id": id, "error": message]), message)
         }
-        guard !bytes.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            return failure(NSNull(), "\(place): not a JSON object (or longer than --max-bytes)")
+        let id: Any
+        let html: [UInt8]
+        // The common flat line directly; anything else through JSONSerialization, which decides
+        // what is wrong with it.
+        if let page = bytes.withUnsafeBufferPointer({ ArticleJSON.page($0) }) {
+            id = page.id ?? NSNull()
+            html = page.html
+        } else {
+            guard !bytes.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                return failure(NSNull(), "\(place): not a JSON object (or longer than --max-bytes)")
+            }
+            id = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) } ?? NSNull()
+            guard let s = object["html"] as? String else { return failure(id, "\(place): no \"html\" string") }
+            html = Array(s.utf8)
         }
-        let id: Any = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) } ?? NSNull()
-        guard let html = object["html"] as? String else { return failure(id, "\(place): no \"html\" string") }
         do {
-            let article = try ArticleExtractor().extract(bytes: Array(html.utf8), source: place)
+            let article = try ArticleExtractor().extract(bytes: html, source: place)
             var out = Self.object(article, id: "")
             out["id"] = id
             return (JSONOutput.line(out), nil)

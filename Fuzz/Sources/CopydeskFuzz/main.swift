@@ -61,6 +61,18 @@ let targets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
             fatalError("ArticleJSON disagrees with JSONDecoder: \(direct) vs \(String(describing: decoded))")
         }
     },
+    // The direct reader of `{"id", "html"}` lines either passes or agrees with JSONSerialization.
+    "page-json": { bytes in
+        guard let direct = ArticleJSON.page(bytes) else { return }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],
+              let html = object["html"] as? String else {
+            fatalError("ArticleJSON.page took a line JSONSerialization refuses: \(Array(bytes))")
+        }
+        let id = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) }
+        if direct.html != Array(html.utf8) || direct.id != id {
+            fatalError("ArticleJSON.page disagrees with JSONSerialization on \(Array(bytes))")
+        }
+    },
     "csv": { bytes in
         _ = try? CorpusReader.read(file(bytes, "input.csv"), format: .csv, requireLabels: true, skipInvalid: true)
     },

@@ -9,11 +9,20 @@ import CKernels
 /// invalid UTF-8, any syntax error — so that `JSONDecoder` decides those lines and reports their
 /// errors in its own words. (Checked line by line against `JSONDecoder` on both corpora, on crafted
 /// lines, and by the `article-json` fuzz target.)
-enum ArticleJSON {
+public enum ArticleJSON {
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Article? {
         guard let base = line.baseAddress else { return nil }
         var s = Scanner(p: base, n: line.count)
         return s.article()
+    }
+
+    /// A web page record's `id` and the bytes of its `html` string, for the common flat line
+    /// `{"id": …, "html": "…"}` (other keys with scalar values are skipped). Nil for anything else,
+    /// which the caller then reads with `JSONSerialization` to report the error in its words.
+    public static func page(_ line: UnsafeBufferPointer<UInt8>) -> (id: String?, html: [UInt8])? {
+        guard let base = line.baseAddress else { return nil }
+        var s = Scanner(p: base, n: line.count)
+        return s.page()
     }
 
     private struct Scanner {
@@ -76,6 +85,69 @@ enum ArticleJSON {
             return Article(id: id ?? "", label: label ?? nil, title: title ?? nil, text: text, summary: summary ?? nil)
         }
 
+        mutating func page() -> (id: String?, html: [UInt8])? {
+            skipSpace()
+            guard take(0x7B) else { return nil }  // {
+            var id: String?, html: [UInt8]?
+            skipSpace()
+            guard !take(0x7D) else { return nil }
+            while true {
+                skipSpace()
+                guard take(0x22) else { return nil }
+                let start = i
+                while i < n, p[i] != 0x22 {
+                    guard p[i] != 0x5C, p[i] >= 0x20 else { return nil }
+                    i += 1
+                }
+                guard i < n else { return nil }
+                let key = UnsafeBufferPointer(start: p + start, count: i - start)
+                i += 1
+                skipSpace()
+                guard take(0x3A) else { return nil }  // :
+                skipSpace()
+                if key.elementsEqual("id".utf8) {
+                    guard id == nil else { return nil }
+                    if peek == 0x22 {
+                        guard let v = string() else { return nil }
+                        id = v
+                    } else {
+                        guard let v = smallInteger() else { return nil }
+                        id = v
+                    }
+                } else if key.elementsEqual("html".utf8) {
+                    guard html == nil, let v = stringBytes() else { return nil }
+                    html = v
+                } else {
+                    guard String(validating: key, as: UTF8.self) != nil, skipScalarValue() else { return nil }
+                }
+                skipSpace()
+                if take(0x2C) { continue }  // ,
+                guard take(0x7D) else { return nil }  // }
+                break
+            }
+            skipSpace()
+            guard i == n, let html else { return nil }
+            return (id, html)
+        }
+
+        /// A string value's unescaped bytes, checked to be valid UTF-8 (as a JSON text must be).
+        mutating func stringBytes() -> [UInt8]? {
+            let start = i
+            guard peek == 0x22 else { return nil }
+            // The common case without escapes is a single copy.
+            var k = i + 1
+            k += Int(copydesk_json_string_run(p + k, Int64(n - k)))
+            if k < n, p[k] == 0x22 {
+                let body = UnsafeBufferPointer(start: p + i + 1, count: k - i - 1)
+                guard String(validating: body, as: UTF8.self) != nil else { return nil }
+                i = k + 1
+                return Array(body)
+            }
+            i = start
+            guard string(keepingBytes: true) != nil else { return nil }
+            return scratch
+        }
+
         enum Key { case id, label, title, text, summary, other }
 
         var peek: UInt8? { i < n ? p[i] : nil }
@@ -136,7 +208,11 @@ enum ArticleJSON {
 
         /// A string value; nil for a malformed one, invalid UTF-8 or a lone surrogate. Runs between
         /// escapes are copied whole.
-        mutating func string() -> String? {
+        mutating func string() -> String? { string(keepingBytes: false) }
+
+        /// With `keepingBytes`, an escaped string's bytes are left in `scratch` (checked, but not
+        /// made a `String`).
+        mutating func string(keepingBytes: Bool) -> String? {
             guard take(0x22) else { return nil }
             var escaped = false
             var run = i
@@ -148,6 +224,7 @@ enum ArticleJSON {
                     i += 1
                     if !escaped { return String(validating: UnsafeBufferPointer(start: p + run, count: end - run), as: UTF8.self) }
                     scratch.append(contentsOf: UnsafeBufferPointer(start: p + run, count: end - run))
+                    if keepingBytes { return String(validating: scratch, as: UTF8.self) == nil ? nil : "" }
                     return String(validating: scratch, as: UTF8.self)
                 }
                 // A backslash: keep the run before it, then the escaped character.

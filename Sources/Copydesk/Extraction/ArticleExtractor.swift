@@ -84,8 +84,33 @@ public struct ArticleExtractor: Sendable {
 
     func isHidden(_ node: HTMLNode) -> Bool {
         if node.attributes["hidden"] != nil || node.attributes["aria-hidden"] == "true" { return true }
-        if let style = node.attributes["style"]?.lowercased().replacingOccurrences(of: " ", with: ""),
-           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        if let style = node.attributes["style"] {
+            // Lower case, without spaces, over bytes.
+            let bare = style.utf8.compactMap { b -> UInt8? in b == 0x20 ? nil : (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
+            return ArticleExtractor.contains(bare, ArticleExtractor.displayNone)
+                || ArticleExtractor.contains(bare, ArticleExtractor.visibilityHidden)
+        }
+        return false
+    }
+
+    static let displayNone = Array("display:none".utf8)
+    static let visibilityHidden = Array("visibility:hidden".utf8)
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    /// Whether `s` holds anything but white space: ASCII decides over bytes, the first other
+    /// character asks Foundation.
+    static func hasInk(_ s: String) -> Bool {
+        for b in s.utf8 where !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x0B) {
+            if b >= 0x80 { return !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            return true
+        }
         return false
     }
 
@@ -165,7 +190,7 @@ public struct ArticleExtractor: Sendable {
         }
         let paragraphs = root.descendants { n in
             ["p", "pre", "td", "blockquote"].contains(n.name)
-                || (n.name == "div" && n.children.contains { $0.isText && !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
+                || (n.name == "div" && n.children.contains { $0.isText && ArticleExtractor.hasInk($0.text) })
         }
         for p in paragraphs {
             let text = p.textContent

@@ -48,22 +48,38 @@ public final class HTMLNode {
     /// elements deeper than a call stack would).
     public func descendants(where include: (HTMLNode) -> Bool = { _ in true }) -> [HTMLNode] {
         var out: [HTMLNode] = []
-        var stack: [HTMLNode] = children.reversed()
+        var stack: [HTMLNode] = []
+        stack.reserveCapacity(64)
+        for c in children.indices.reversed() where !children[c].isText { stack.append(children[c]) }
         while let node = stack.popLast() {
-            if !node.isText, include(node) { out.append(node) }
-            stack.append(contentsOf: node.children.reversed())
+            if include(node) { out.append(node) }
+            let kids = node.children
+            var k = kids.count - 1
+            while k >= 0 {
+                if !kids[k].isText { stack.append(kids[k]) }
+                k -= 1
+            }
         }
         return out
     }
 
     /// All text below this node, with runs of white space made single spaces.
     public var textContent: String {
-        var parts: [String] = []
+        var joined = ""
         var stack: [HTMLNode] = [self]
         while let node = stack.popLast() {
-            if node.isText { parts.append(node.text) } else { stack.append(contentsOf: node.children.reversed()) }
+            if node.isText {
+                joined += node.text
+            } else {
+                let kids = node.children
+                var k = kids.count - 1
+                while k >= 0 {
+                    stack.append(kids[k])
+                    k -= 1
+                }
+            }
         }
-        return HTMLDocument.collapse(parts.joined())
+        return HTMLDocument.collapse(joined)
     }
 }
 
@@ -113,6 +129,9 @@ public struct HTMLDocument {
         return nil
     }
 
+    /// Elements whose contents are copied only when needed (see ``convert(_:into:)``).
+    static let opaque: Set<String> = ["script", "style", "svg", "template", "canvas", "math"]
+
     /// Copies libxml2's tree below `top` into `root`, iteratively, keeping elements, text and
     /// CDATA; comments and processing instructions go.
     static func convert(_ top: xmlNodePtr, into root: HTMLNode) {
@@ -127,6 +146,11 @@ public struct HTMLDocument {
                 if depth < maximumDepth {
                     element.parent = parent
                     parent.children.append(element)
+                }
+                // The code and drawings inside these never reach the text or the metadata (a
+                // JSON-LD script's does): their contents are not copied.
+                if HTMLDocument.opaque.contains(name), !(name == "script" && (element.attributes["type"] ?? "").contains("ld+json")) {
+                    continue
                 }
                 var children: [xmlNodePtr] = []
                 var child = node.pointee.children

@@ -113,3 +113,55 @@ extension ArticleJSONTests {
         }
     }
 }
+
+/// The direct reader of `{"id", "html"}` lines (`extract --format jsonl`) gives the same id and
+/// page bytes as JSONSerialization, or leaves the line to it.
+extension ArticleJSONTests {
+    static func viaSerialization(_ line: String) -> (id: String?, html: [UInt8])? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let html = object["html"] as? String else { return nil }
+        let id = (object["id"] as? String) ?? (object["id"] as? Int).map { String($0) }
+        return (id, Array(html.utf8))
+    }
+
+    static let pages: [String] = [
+        #"{"id": "p1", "html": "<html><body><p>Hi</p></body></html>"}"#,
+        #"{"html": "<p>no id</p>"}"#,
+        #"{"id": 12, "html": "<p>number id</p>", "url": "https://example.org/a", "n": 2.5, "ok": true}"#,
+        #"{"id": "esc", "html": "<p class=\"x\">caf\u00e9 \ud83d\ude00 line\nnext \/ back\\slash</p>"}"#,
+        #"{"id": "raw", "html": "<p>raw UTF-8 é 中 😀</p>"}"#,
+        #"{"id": "empty", "html": ""}"#,
+    ]
+
+    @Test(arguments: pages)
+    func pageLinesMatchJSONSerialization(line: String) throws {
+        let expected = try #require(Self.viaSerialization(line), "JSONSerialization refuses the fixture: \(line)")
+        let got = try #require(Array(line.utf8).withUnsafeBufferPointer { ArticleJSON.page($0) }, "passed on \(line)")
+        #expect(got.id == expected.id)
+        #expect(got.html == expected.html)
+    }
+
+    static let pagesLeftToSerialization: [String] = [
+        #"{"id": "x"}"#,
+        #"{"id": "x", "html": null}"#,
+        #"{"id": "x", "html": 5}"#,
+        #"{"id": "x", "html": "<p>", "html": "<p>"}"#,
+        #"{"id": "x", "html": "<p>", "meta": {"a": 1}}"#,
+        #"{"id": "x", "html": "lone \ud83d surrogate"}"#,
+        #"{"id": "x", "html": "<p>unterminated}"#,
+        #"{"id": "x", "html": "<p>"} trailing"#,
+        #"["html"]"#,
+        "",
+    ]
+
+    @Test(arguments: pagesLeftToSerialization)
+    func otherPageLinesAreLeftToJSONSerialization(line: String) {
+        #expect(Array(line.utf8).withUnsafeBufferPointer { ArticleJSON.page($0) } == nil, "\(line)")
+    }
+
+    @Test func invalidUTF8InAPageIsLeftToJSONSerialization() {
+        let plain = Array(#"{"html": "a"#.utf8) + [0xFF] + Array(#"b"}"#.utf8)
+        let escaped = Array(#"{"html": "\n a"#.utf8) + [0xC3] + Array(#"b"}"#.utf8)
+        for bytes in [plain, escaped] { #expect(bytes.withUnsafeBufferPointer { ArticleJSON.page($0) } == nil) }
+    }
+}
