@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/copydesk
 MODEL = models/sections.cdm
 
-.PHONY: all deps build release test demo model report-check bench fuzz clean
+.PHONY: all deps build release serve-build serve test demo model report-check bench fuzz clean
 
 all: build
 
@@ -11,17 +11,28 @@ deps:
 	@scripts/ensure-deps.sh
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --product copydesk
 
 # The release tools link the Swift runtime and Foundation statically: a process starts in 8 ms
 # instead of 13 (measured on `summarize` with empty input), which counts for short runs.
+# Only the command-line tool and the benchmark probe: the service (below) has a web framework that
+# takes minutes to build, which `make demo` should not wait for.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product copydesk
+	$(SWIFT) build -c release --static-swift-stdlib --product CopydeskBench
+
+## The service program `copydesk serve` runs (release build, beside copydesk).
+serve-build: release
+	$(SWIFT) build -c release --static-swift-stdlib --product copydesk-serve
+
+## Serve the shipped model on http://127.0.0.1:8080 (the newsroom page at /).
+serve: serve-build
+	$(RELEASE_BIN) serve --model $(MODEL)
 
 ## Unit tests, then a smoke run of the benchmark code on tiny corpora (debug build, no peers).
 test: deps
-	$(SWIFT) test
 	$(SWIFT) build
+	$(SWIFT) test
 	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null
 
 ## Classify and explain the sample articles with the shipped model.

@@ -123,20 +123,8 @@ struct Classify: ParsableCommand {
         let name = { (section: String) in profile?.displayName(of: section) ?? section }
         let review = reviewBelow.map { p.probabilities[0].probability < $0 }
         if json || format == .jsonl {
-            let shown = p.probabilities.prefix(top ?? p.probabilities.count)
-            var object: [String: Any] = [
-                "id": id, "label": name(p.section),
-                "probabilities": Dictionary(shown.map { (name($0.section), JSONOutput.rounded($0.probability)) },
-                                            uniquingKeysWith: { a, b in a + b }),
-            ]
-            if let review { object["review"] = review }
-            if explain > 0 {
-                object["explanation"] = p.explanation.map {
-                    ["term": $0.term, "tfidf": JSONOutput.rounded($0.tfidf), "weight": JSONOutput.rounded($0.weight),
-                     "contribution": JSONOutput.rounded($0.contribution)] as [String: Any]
-                }
-            }
-            JSONOutput.printLine(object)
+            JSONOutput.printLine(AnnotationJSON.classification(p, id: id, desk: profile, top: top, explain: explain > 0,
+                                                               reviewBelow: reviewBelow))
             return
         }
         let shown = p.probabilities.prefix(top ?? 3)

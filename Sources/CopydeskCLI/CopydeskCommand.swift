@@ -27,6 +27,6 @@ struct CopydeskCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Train.self, Classify.self, Evaluate.self, CrossValidate.self, Inspect.self, Desk.self, Report.self, Extract.self,
-                      Sentences.self, Clean.self, Summarize.self, EvaluateSummaries.self]
+                      Sentences.self, Clean.self, Summarize.self, EvaluateSummaries.self, Serve.self]
     )
 }

@@ -172,23 +172,7 @@ struct Summarize: ParsableCommand {
 
     /// One summary as a JSON object on one line.
     static func jsonLine(_ s: ArticleSummary, id: String?, file: String?, scores: Bool) -> String {
-        var o: [String: Any] = [
-            "lede": s.lede, "teaser": s.teaser, "teaser_shortened": s.teaserShortened,
-            "summary": s.summaryText, "summary_sentences": s.summary.map(\.text),
-            "summary_shortened": s.summaryShortened,
-        ]
-        if let id { o["id"] = id }
-        if let file { o["file"] = file }
-        if let t = s.title { o["title"] = t }
-        if let d = s.dateline { o["dateline"] = d }
-        if scores {
-            o["scores"] = s.sentences.map {
-                ["index": $0.index, "text": $0.text, "score": JSONOutput.rounded($0.score),
-                 "centrality": JSONOutput.rounded($0.centrality), "coverage": JSONOutput.rounded($0.coverage), "position": JSONOutput.rounded($0.position),
-                 "headline": JSONOutput.rounded($0.headline), "length": JSONOutput.rounded($0.length)] as [String: Any]
-            }
-        }
-        return JSONOutput.line(o)
+        JSONLine.line(AnnotationJSON.summary(s, id: id, file: file, scores: scores))
     }
 
     private func emit(_ s: ArticleSummary, id: String?, file: String?) {
