@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/copydesk
 MODEL = models/sections.cdm
 
-.PHONY: all deps build release serve-build serve test demo model report-check bench fuzz clean
+.PHONY: all deps build release serve-build serve test test-browser demo model report-check bench fuzz clean
 
 all: build
 
@@ -33,7 +33,14 @@ serve: serve-build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+	@scripts/test-browser.sh .build/debug --if-available
 	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null
+
+## The newsroom page in headless Chromium (Debian chromium + chromium-driver, selenium from PyPI):
+## screenshots in .build/test-browser/. `make test` runs it when Chromium is installed.
+test-browser: deps
+	$(SWIFT) build
+	@scripts/test-browser.sh .build/debug
 
 ## Classify and explain the sample articles with the shipped model.
 demo: release

@@ -117,7 +117,9 @@ struct ReportPage {
 
             """
         out += "<h1>Copydesk evaluation report</h1>\n"
-        out += "<p class=\"sub\">Model <code>\(esc(modelPath))</code> on <code>\(esc(corpora.joined(separator: ", ")))</code>"
+        // File names, not paths: a report is shared (and served by `copydesk serve --report`).
+        let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
+        out += "<p class=\"sub\">Model <code>\(esc(name(modelPath)))</code> on <code>\(esc(corpora.map(name).joined(separator: ", ")))</code>"
         if let desk { out += " · desk \(esc(desk.name ?? "unnamed")) (\(esc(desk.country)), \(desk.coverage.count) places)" }
         out += "</p>\n<div class=\"cards\">\n"
         let cards: [(String, String)] = [
