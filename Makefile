@@ -33,6 +33,7 @@ serve: serve-build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+	python3 scripts/service-faults.py .build/debug/copydesk-serve
 	@scripts/test-browser.sh .build/debug --if-available
 	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null
 
@@ -56,7 +57,7 @@ report-check: release
 	@scripts/report-check.sh $(RELEASE_BIN) $(MODEL)
 
 ## Benchmarks against the peers (release build); BENCH_QUICK=1 for a short run.
-bench: release
+bench: serve-build
 	@python3 scripts/bench.py $(RELEASE_BIN)
 
 ## Fuzz the tokenizer, splitter, cleaner, corpus readers and model loader (libFuzzer + ASan).

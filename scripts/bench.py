@@ -17,6 +17,9 @@ import datetime
 import json
 import os
 import platform
+import re
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -245,6 +248,8 @@ def main():
         scaling(binary, m, today)
     if ONLY in ("", "extraction") and not SMOKE:
         extraction(binary, m, today)
+    if ONLY in ("", "service") and not SMOKE:
+        service(binary, m, today)
     print(f"bench: wrote {OUT} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if SMOKE:
         written = open(OUT).read()
@@ -544,6 +549,113 @@ def extraction(binary, m, today):
     text = "\n".join(body)
     print(text)
     write_section("extraction", "Reading web pages (make bench)", text)
+
+
+def service(binary, m, today):
+    """`copydesk-serve` under wrk on loopback: classify with single 20 Newsgroups test articles,
+    summarize with BBC test articles, at 1, 8 and 64 connections; the library's own rate on the same
+    articles (`classify --format jsonl`, whole process) for comparison."""
+    serve = os.path.join(os.path.dirname(binary), "copydesk-serve")
+    if not os.path.exists(serve) or not shutil.which("wrk"):
+        print("bench: copydesk-serve or wrk missing (make serve-build; apt-get install wrk); service skipped", file=sys.stderr)
+        return
+    print("bench: service under wrk ...", file=sys.stderr)
+    work = tempfile.mkdtemp(prefix="copydesk-bench-service-")
+    feeds = {}
+    for name, dataset, limit in (("classify", "20news", 2000), ("summarize", "bbc", 445)):
+        rows = [json.loads(l) for l in open(os.path.join(CORPORA, dataset, "test.jsonl")) if l.strip()][:limit]
+        path = os.path.join(work, f"{name}.jsonl")
+        with open(path, "w") as f:
+            for r in rows:
+                body = {"text": r["text"]}
+                if r.get("title"):
+                    body["title"] = r["title"]
+                f.write(json.dumps(body) + "\n")
+        feeds[name] = (path, rows)
+    model = os.path.join(ROOT, "models", "sections.cdm")
+    log = open(os.path.join(work, "service.log"), "w")
+    server = subprocess.Popen([serve, "--model", model, "--port", "0"], stdout=subprocess.PIPE, stderr=log, text=True)
+    url = None
+    deadline = time.time() + 30
+    while url is None and time.time() < deadline and server.poll() is None:
+        match = re.search(r"listening on (http://\S+)", server.stdout.readline() or "")
+        url = match.group(1) if match else None
+    if url is None:
+        server.kill()
+        print("bench: the service did not start; skipped", file=sys.stderr)
+        return
+    lua = os.path.join(ROOT, "scripts", "wrk-post.lua")
+    runs = []
+    try:
+        for route in ("classify", "summarize"):
+            for connections in (1, 8, 64):
+                seconds = 30 if connections == 8 else 10
+                threads = min(2, connections)
+                p = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua, url,
+                                    "--", feeds[route][0], f"/v1/{route}"], stdout=subprocess.PIPE, text=True)
+                line = next((l for l in p.stdout.splitlines() if l.startswith('{"requests"')), None)
+                if line is None:
+                    print(f"bench: wrk gave no numbers: {p.stdout[-500:]}", file=sys.stderr)
+                    continue
+                r = json.loads(line)
+                r.update(route=route, connections=connections, rps=r["requests"] / r["seconds"],
+                         errors=r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["status_errors"] + r["timeouts"])
+                runs.append(r)
+                print(f"bench:   {route} c={connections}: {r['rps']:.0f} req/s, p99 {r['p99_ms']:.2f} ms, {r['errors']} errors",
+                      file=sys.stderr)
+        status = open(f"/proc/{server.pid}/status").read()
+        peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    # The library's rate on the same articles: one process classifying them as a JSONL stream.
+    classify_feed = os.path.join(work, "classify-ids.jsonl")
+    with open(classify_feed, "w") as f:
+        for i, r in enumerate(feeds["classify"][1]):
+            f.write(json.dumps({"id": str(i), "title": r.get("title") or "", "text": r["text"]}) + "\n")
+    walls = []
+    for _ in range(RUNS):
+        with open(classify_feed) as stdin:
+            wall, _, _ = timed([binary, "classify", "--model", model, "--format", "jsonl", "-"], stdin=stdin)
+        walls.append(wall)
+    library = len(feeds["classify"][1]) / statistics.median(walls)
+    lines = ["| route | connections | requests/s | p50 ms | p99 ms | max ms | errors | seconds |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        lines.append(f"| {r['route']} | {r['connections']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                     f"{r['max_ms']:.1f} | {r['errors']} | {r['seconds']:.0f} |")
+    body = [f"Measured {today} with `{MODE}make bench` (commit {m['commit']}): `copydesk-serve` (release) with the shipped "
+            f"model on 127.0.0.1, wrk {'(' + wrk_version() + ') ' if wrk_version() else ''}on the same {m['cores']}-core machine "
+            "(its threads compete with the server's), `scripts/wrk-post.lua` sending one article per request in turn: "
+            f"{len(feeds['classify'][1])} 20 Newsgroups test articles to classify, {len(feeds['summarize'][1])} BBC test "
+            "articles to summarize. Default settings (request log at info level to a file).", "", *lines, "",
+            f"- Peak resident memory of the service over all runs: {peak:.0f} MiB.",
+            f"- The library's own rate on the same 20 Newsgroups articles (`copydesk classify --format jsonl`, whole process, "
+            f"2 threads, median of {RUNS}): {library:.0f} articles/s."]
+    def find(route, c):
+        return next((r for r in runs if r["route"] == route and r["connections"] == c), None)
+    c8, s8 = find("classify", 8), find("summarize", 8)
+    if c8:
+        met = c8["rps"] >= 5000 and c8["p99_ms"] < 10 and c8["errors"] == 0
+        body.append(f"- classify at 8 connections: {c8['rps']:.0f} requests/s, p99 {c8['p99_ms']:.2f} ms, {c8['errors']} errors "
+                    f"over {c8['seconds']:.0f} s (target ≥ 5,000/s, p99 < 10 ms, 0 errors: {'met' if met else '**not met**'}); "
+                    f"{library / c8['rps']:.1f}× below the library's rate (moonshot: within 2×).")
+    if s8:
+        met = s8["rps"] >= 1500 and s8["p99_ms"] < 20 and s8["errors"] == 0
+        body.append(f"- summarize at 8 connections: {s8['rps']:.0f} requests/s, p99 {s8['p99_ms']:.2f} ms, {s8['errors']} errors "
+                    f"(target ≥ 1,500/s, p99 < 20 ms, 0 errors: {'met' if met else '**not met**'}).")
+    text = "\n".join(body)
+    print(text)
+    write_section("service", "The service under load (make bench)", text)
+
+
+def wrk_version():
+    p = subprocess.run(["wrk", "-v"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    match = re.search(r"wrk ([0-9][^ ]*)", p.stdout)
+    return "wrk " + match.group(1) if match else ""
 
 
 def libxml2_floor(paths, work):

@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Serve.raiseOpenFileLimit()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "copydesk.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -87,6 +88,15 @@ struct Serve: AsyncParsableCommand {
             print("copydesk serve: listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
             fflush(nil)
         }
+    }
+
+    /// Each connection is a file descriptor: the soft limit (often 1,024) is raised to the hard one
+    /// so that a thousand idle or slow clients do not lock everyone else out.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -57,6 +57,8 @@ public struct CopydeskService: Sendable {
         defer { reload.cancel() }
         let app = Application(
             router: makeRouter(),
+            // A connection with nothing to read or write for a minute is closed.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "copydesk"),
             onServerRunning: { channel in listening(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -162,11 +162,11 @@ import FoundationNetworking
         #expect(slow.stop() == 0)
 
         // With one request allowed in flight, a second one arriving during a long batch is told to retry.
-        let narrow = try Self.server(["--max-in-flight", "1"])
-        let long = (0..<3000).map { ["text": Self.article + " \($0)"] }
+        let narrow = try Self.server(["--max-in-flight", "1", "--time-budget", "300"])
+        let long = (0..<800).map { ["text": Self.article + " \($0)"] }
         async let first = narrow.post("/v1/annotate", object: long)
         var refused: ServerProcess.Reply?
-        for _ in 0..<200 where refused == nil {
+        for _ in 0..<500 where refused == nil {
             try await Task.sleep(for: .milliseconds(10))
             let r = try await narrow.post("/v1/classify", #"{"text": "Rates rose again."}"#)
             if r.status == 503 { refused = r }
@@ -249,8 +249,8 @@ import FoundationNetworking
 
     /// SIGTERM: the request in flight is answered, then the process exits 0.
     @Test func sigtermDrainsRequestsInFlight() async throws {
-        let s = try Self.server()
-        let long = (0..<1500).map { ["text": Self.article + " \($0)"] }
+        let s = try Self.server(["--time-budget", "300"])
+        let long = (0..<600).map { ["text": Self.article + " \($0)"] }
         async let reply = s.post("/v1/annotate", object: long)
         // Wait until the batch is in flight.
         for _ in 0..<200 {
@@ -261,7 +261,7 @@ import FoundationNetworking
         kill(s.process.processIdentifier, SIGTERM)
         let answered = try await reply
         #expect(answered.status == 200)
-        #expect((answered.json as? [Any])?.count == 1500)
+        #expect((answered.json as? [Any])?.count == 600)
         #expect(s.stop(within: 30) == 0)
     }
 
