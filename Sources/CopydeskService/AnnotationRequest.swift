@@ -152,14 +152,19 @@ enum RequestReader {
         }
     }
 
-    /// More than a tenth of the first 4,096 characters are control characters other than tab and
-    /// line breaks: not an article.
+    /// More than a tenth of the first 4,096 bytes are control characters other than tab and line
+    /// breaks (C0, C1 or the replacement character): not an article. Read over UTF-8 bytes.
     static func looksBinary(_ text: String) -> Bool {
         var seen = 0, control = 0
-        for s in text.unicodeScalars.prefix(4096) {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for b in text.utf8.prefix(4096) {
             seen += 1
-            if s.value < 0x20 && s != "\t" && s != "\n" && s != "\r" { control += 1 }
-            if (s.value >= 0x7F && s.value < 0xA0) || s.value == 0xFFFD { control += 1 }
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { control += 1 }
+            if b == 0x7F { control += 1 }
+            if previous == 0xC2 && b >= 0x80 && b < 0xA0 { control += 1 }  // U+0080–U+009F
+            if beforePrevious == 0xEF && previous == 0xBF && b == 0xBD { control += 1 }  // U+FFFD
+            beforePrevious = previous
+            previous = b
         }
         return seen > 0 && control * 10 > seen
     }

@@ -150,8 +150,18 @@ public struct PlaceMatcher: Sendable {
         let scalars = Array(text.unicodeScalars)
         var offsets = [Int](repeating: 0, count: scalars.count + 1)
         for (i, s) in scalars.enumerated() { offsets[i + 1] = offsets[i] + UTF8.width(s) }
+        // ASCII answered from the value (letters and digits are the only alphabetic or numeric
+        // ASCII scalars); other scalars ask Unicode's properties.
         func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-            s.properties.isAlphabetic || s.properties.numericType != nil
+            if s.value < 0x80 {
+                let v = s.value | 0x20
+                return (v >= 0x61 && v <= 0x7A) || (s.value >= 0x30 && s.value <= 0x39)
+            }
+            return s.properties.isAlphabetic || s.properties.numericType != nil
+        }
+        func startsCapitalized(_ s: Unicode.Scalar) -> Bool {
+            if s.value < 0x80 { return (s.value >= 0x41 && s.value <= 0x5A) || (s.value >= 0x30 && s.value <= 0x39) }
+            return s.properties.isUppercase || s.properties.numericType != nil
         }
         func isJoiner(_ s: Unicode.Scalar) -> Bool {
             s == "'" || s == "\u{2019}" || s == "-" || s == "." || s == "\u{2010}" || s == "\u{2011}"
@@ -206,7 +216,7 @@ public struct PlaceMatcher: Sendable {
             }
             let first = scalars[start]
             result.append(Word(key: key, range: offsets[start]..<offsets[end],
-                               capitalized: first.properties.isUppercase || first.properties.numericType != nil,
+                               capitalized: startsCapitalized(first),
                                allCapitals: allCapitals, dotted: dotted))
             i = end
         }
