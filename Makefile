@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/copydesk
 MODEL = models/sections.cdm
 
-.PHONY: all deps build release serve-build serve test test-browser demo model report-check bench fuzz clean
+.PHONY: all deps build release serve-build serve test test-browser test-replicas test-spark demo model report-check bench fuzz clean
 
 all: build
 
@@ -34,6 +34,7 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 scripts/service-faults.py .build/debug/copydesk-serve
+	@python3 scripts/replicas.py .build/debug --if-available
 	@scripts/test-browser.sh .build/debug --if-available
 	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null
 
@@ -42,6 +43,14 @@ test: deps
 test-browser: deps
 	$(SWIFT) build
 	@scripts/test-browser.sh .build/debug
+
+## Two service replicas behind nginx (deploy/nginx.conf, Debian nginx): answers, shares, failover.
+test-replicas: serve-build
+	python3 scripts/replicas.py .build/release --bench
+
+## A JSONL archive annotated on Spark (pyspark from PyPI, Java 17) equals one process's output.
+test-spark: release
+	@scripts/test-spark.sh $(RELEASE_BIN)
 
 ## Classify and explain the sample articles with the shipped model.
 demo: release

@@ -647,6 +647,15 @@ def service(binary, m, today):
         met = s8["rps"] >= 1500 and s8["p99_ms"] < 20 and s8["errors"] == 0
         body.append(f"- summarize at 8 connections: {s8['rps']:.0f} requests/s, p99 {s8['p99_ms']:.2f} ms, {s8['errors']} errors "
                     f"(target ≥ 1,500/s, p99 < 20 ms, 0 errors: {'met' if met else '**not met**'}).")
+    # Path (a) past one machine: the same service as two replicas behind nginx (scripts/replicas.py).
+    if shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"):
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "replicas.py"), os.path.dirname(binary), "--bench"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in p.stdout.splitlines():
+            if line.startswith("BENCH "):
+                body.append(f"- Replicas (`scripts/replicas.py --bench`, corpora/newsroom articles, 8 connections, 10 s): {line[6:]}.")
+        if p.returncode != 0:
+            body.append(f"- Replicas: **the check failed**: {p.stdout.strip().splitlines()[-1] if p.stdout.strip() else p.returncode}")
     text = "\n".join(body)
     print(text)
     write_section("service", "The service under load (make bench)", text)
