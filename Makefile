@@ -34,6 +34,7 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 scripts/service-faults.py .build/debug/copydesk-serve
+	@scripts/api-check.sh .build/debug/copydesk-serve
 	@python3 scripts/replicas.py .build/debug --if-available
 	@scripts/test-browser.sh .build/debug --if-available
 	@BENCH_SMOKE=1 BENCH_OUT=$$(mktemp) python3 scripts/bench.py .build/debug/copydesk >/dev/null

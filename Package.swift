@@ -43,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CopydeskServe",
-            dependencies: ["CopydeskService", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Copydesk", "CopydeskService", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Library-call latency and model-load measurements for `make bench`; not part of the product.
         .executableTarget(name: "CopydeskBench", dependencies: ["Copydesk"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Copydesk
 import CopydeskService
 import Foundation
 import Logging
@@ -80,6 +81,8 @@ struct Serve: AsyncParsableCommand {
             service = try CopydeskService(options: options, logger: logger)
         } catch let error as ServiceError {
             Serve.fail("\(error)", code: 64)
+        } catch let error as ModelFileError {
+            Serve.fail("\(error)", code: 66)
         } catch {
             Serve.fail("\(error)", code: 65)
         }

@@ -104,6 +104,10 @@ enum RequestReader {
         case let .number(x, true)? where abs(x) < 1e15: r.id = String(Int(x))
         case let other?: throw wrong("\"id\" must be a string or an integer, got \(describe(other))")
         }
+        // The article itself may be absent but not null (the other one then carries it).
+        for key in ["text", "html"] where value[key] == .null {
+            throw wrong("\"\(key)\" must be a string, got null")
+        }
         r.text = try string("text")
         if let html = try string("html") { r.html = Array(html.utf8) }
         r.title = try string("title")

@@ -227,8 +227,13 @@ struct Gate: RouterMiddleware {
     typealias Context = BasicRequestContext
     let service: CopydeskService
 
-    static let routes: Set<String> = ["/healthz", "/metrics", "/openapi.json", "/", "/assets/app.js", "/assets/style.css",
-                                      "/report", "/v1/model", "/v1/classify", "/v1/summarize", "/v1/annotate", "/v1/admin/reload"]
+    /// Each route and the methods it answers (a known route asked with another method is a 405).
+    static let methods: [String: String] = [
+        "/healthz": "GET", "/metrics": "GET", "/openapi.json": "GET", "/": "GET",
+        "/assets/app.js": "GET", "/assets/style.css": "GET", "/report": "GET", "/v1/model": "GET",
+        "/v1/classify": "POST", "/v1/summarize": "POST", "/v1/annotate": "POST", "/v1/admin/reload": "POST",
+    ]
+    static let routes = Set(methods.keys)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -252,14 +257,19 @@ struct Gate: RouterMiddleware {
         } catch let error as APIError {
             response = Gate.answer(error)
         } catch let error as any HTTPResponseError {
-            let status = error.status.code
+            var status = error.status.code
+            var allow: String?
+            if status == 404, let methods = Gate.methods[path], path != "/v1/admin/reload" || service.options.token != nil {
+                status = 405
+                allow = methods
+            }
             let message = switch status {
             case 404: "no such route: \(request.method) \(path)"
             case 405: "\(request.method) is not allowed on \(path)"
             case 413: "the body is over the limit of \(service.options.maxBytes) bytes"
             default: error.status.reasonPhrase
             }
-            response = Gate.answer(APIError(status: status, message: message))
+            response = Gate.answer(APIError(status: status, message: message), allow: allow)
         } catch {
             service.logger.error("request failed", metadata: ["route": "\(route)", "error": "\(type(of: error))"])
             response = Gate.answer(APIError(status: 500, message: "internal error"))
@@ -273,8 +283,9 @@ struct Gate: RouterMiddleware {
         return response
     }
 
-    static func answer(_ error: APIError) -> Response {
+    static func answer(_ error: APIError, allow: String? = nil) -> Response {
         var headers: HTTPFields = [:]
+        if let allow { headers[.allow] = allow }
         if let retry = error.retryAfter { headers[.retryAfter] = String(retry) }
         if error.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
         return json(error.status, JSONLine.line(error.json), headers: headers)
