@@ -122,6 +122,26 @@ def main():
             fail(f"the page is {width} px wide on a 390 px phone screen")
         driver.save_screenshot(os.path.join(out, "page-phone.png"))
 
+        # A web page opened as a file: read as HTML, its article routed and summarized.
+        page = os.path.abspath(os.path.join(out, "story.html"))
+        story_text = open(SAMPLE, encoding="utf-8").read()
+        paragraphs = "".join(f"<p>{p}</p>" for p in story_text.split("\n\n") if p.strip())
+        open(page, "w", encoding="utf-8").write(
+            "<!doctype html><html><head><title>Water main break floods downtown streets | The Herald</title></head>"
+            "<body><nav><a href='/'>Home</a> <a href='/local'>Local</a></nav><article>" + paragraphs
+            + "</article><footer>Subscribe to The Herald</footer></body></html>")
+        driver.set_window_size(1280, 1600)
+        driver.find_element(By.ID, "file").send_keys(page)
+        wait.until(lambda d: "story.html" in d.find_element(By.ID, "file-name").text)
+        wait.until(lambda d: d.find_element(By.ID, "lede").text.strip() not in ("", lede))
+        file_lede = driver.find_element(By.ID, "lede").text
+        body_text = driver.find_element(By.ID, "body").text
+        print(json.dumps({"file_label": driver.find_element(By.ID, "label").text, "file_lede": file_lede[:80]}))
+        if "Subscribe" in body_text or "Home" in body_text.split():
+            fail("the page's navigation or footer reached the body read from the HTML file")
+        if "water main" not in (file_lede + body_text).lower():
+            fail("the HTML file's article was not read")
+
         # The report view, reached with the keyboard.
         driver.set_window_size(1280, 1600)
         driver.find_element(By.ID, "tab-desk").send_keys(Keys.ARROW_RIGHT)

@@ -93,9 +93,25 @@ public struct Summarizer: Sendable {
             let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { Summarizer.words($0) >= 4 }
             cleaned = CleanedArticle(title: nil, paragraphs: lines, removed: [])
         }
-        let sentences = InlineFurniture.separate(cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) })
+        var sentences = InlineFurniture.separate(cleaned.paragraphs.flatMap { splitter.split($0).map(\.text) })
+        // A story that opens with its own headline (a web page's h1, a pasted text whose first line
+        // is the title): the headline is not a sentence of the story, and the story's first sentence,
+        // with its dateline, is the one after it.
+        let headline = title ?? cleaned.title
+        if let headline, sentences.count > 1, Summarizer.sameLine(sentences[0], headline) {
+            sentences.removeFirst()
+        }
         let dateline = sentences.first.flatMap { Dateline.split($0).dateline }
-        return (title ?? cleaned.title, dateline, sentences)
+        return (headline, dateline, sentences)
+    }
+
+    /// The same words, ignoring case, spacing and closing punctuation.
+    static func sameLine(_ a: String, _ b: String) -> Bool {
+        func key(_ s: String) -> String {
+            s.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                .trimmingCharacters(in: CharacterSet(charactersIn: " .:!?"))
+        }
+        return key(a) == key(b)
     }
 
     /// How a sentence reads as a lede or teaser: without the dateline unless configured to keep it.

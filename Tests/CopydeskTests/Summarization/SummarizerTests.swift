@@ -33,6 +33,22 @@ import Testing
 
     /// Batches on any thread count, with the stem cache shared across a thread's articles, give the
     /// summaries of one-at-a-time calls; a bad article gets its error in its place.
+    /// A web page's text often opens with its h1: the headline is not the story's first sentence,
+    /// and the lede and teaser read as they do for the cleaned text.
+    @Test func aTextOpeningWithItsHeadlineReadsAsTheCleanedText() throws {
+        let cleaned = try Summarizer().summarize(Self.article)
+        for title in ["Harbor council approves new ferry dock", "HARBOR COUNCIL APPROVES NEW FERRY DOCK."] {
+            let page = try Summarizer().summarize(Self.article, title: title, clean: false)
+            #expect(page.lede == cleaned.lede)
+            #expect(!page.lede.hasPrefix("HARBOR CITY"))
+            #expect(!page.teaser.contains("approves new ferry dock"))
+            #expect(page.dateline == "HARBOR CITY —")
+        }
+        // A headline that differs from the first line leaves the text as it is.
+        let other = try Summarizer().summarize(Self.article, title: "Ferry dock vote", clean: false)
+        #expect(other.sentences.first?.text == "Harbor council approves new ferry dock")
+    }
+
     @Test func batchEqualsOneByOne() throws {
         let texts = [Self.article, "", Self.article.replacingOccurrences(of: "ferry", with: "tram"),
                      "Solo sentence without an end", Self.article.uppercased()]
