@@ -92,14 +92,23 @@ func withinBudget<T: Sendable>(_ budget: Duration, _ work: @escaping @Sendable (
     let (seconds, attoseconds) = budget.components
     let delay = Double(seconds) + Double(attoseconds) * 1e-18
     return await withCheckedContinuation { (answer: CheckedContinuation<T?, Never>) in
+        let timeout = TimerItem(DispatchWorkItem {
+            if once.claim() { answer.resume(returning: nil) }
+        })
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay, execute: timeout.item)
         DispatchQueue.global().async {
             let result = work()
+            // The timer is cancelled once the work is done, so finished requests leave none behind.
+            timeout.item.cancel()
             if once.claim() { answer.resume(returning: result) }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
-            if once.claim() { answer.resume(returning: nil) }
-        }
     }
+}
+
+/// A timer's work item, handed to the worker that cancels it (cancelling is thread-safe).
+struct TimerItem: @unchecked Sendable {
+    let item: DispatchWorkItem
+    init(_ item: DispatchWorkItem) { self.item = item }
 }
 
 /// A flag the first of several racers claims.
