@@ -113,6 +113,10 @@ def main():
                 fail(f"the founding page's wire story was routed to {label}, not {expected}")
             if re.match(r"^[A-Z][A-Z .,'-]+ [—-] ", lede):
                 fail(f"the lede keeps its dateline: {lede[:60]}")
+        # Tall enough to show the whole answer, the highlighted story included.
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, min(max(height, 1600), 4000))
+        time.sleep(0.3)
         driver.save_screenshot(os.path.join(out, "page-desktop.png"))
 
         driver.set_window_size(390, 1400)
