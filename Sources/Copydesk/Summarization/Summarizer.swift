@@ -107,6 +107,8 @@ public struct Summarizer: Sendable {
 
     /// The same words, ignoring case, spacing and closing punctuation.
     static func sameLine(_ a: String, _ b: String) -> Bool {
+        // Lines of clearly different lengths differ (the usual case, decided without Unicode lookups).
+        guard abs(a.utf8.count - b.utf8.count) <= 8 else { return false }
         func key(_ s: String) -> String {
             s.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 .trimmingCharacters(in: CharacterSet(charactersIn: " .:!?"))
