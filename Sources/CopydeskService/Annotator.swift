@@ -76,8 +76,7 @@ struct Annotator: Sendable {
                 guard batch else { throw failure }
                 object = ["error": failure.message]
             }
-            object["id"] = item.id.map { $0 as Any } ?? NSNull()
-            if item.id == nil { object.removeValue(forKey: "id") }
+            if let id = item.id { object["id"] = id }
             answers.append(object)
         }
         return JSONLine.line(batch ? answers as Any : answers[0])
