@@ -135,9 +135,11 @@ def main():
             "<body><nav><a href='/'>Home</a> <a href='/local'>Local</a></nav><article>" + paragraphs
             + "</article><footer>Subscribe to The Herald</footer></body></html>")
         driver.set_window_size(1280, 1600)
+        # The previous answer is cleared first: the file may hold the story pasted above.
+        driver.execute_script("document.getElementById('lede').textContent = '';")
         driver.find_element(By.ID, "file").send_keys(page)
         wait.until(lambda d: "story.html" in d.find_element(By.ID, "file-name").text)
-        wait.until(lambda d: d.find_element(By.ID, "lede").text.strip() not in ("", lede))
+        wait.until(lambda d: d.find_element(By.ID, "lede").text.strip() != "")
         file_lede = driver.find_element(By.ID, "lede").text
         body_text = driver.find_element(By.ID, "body").text
         print(json.dumps({"file_label": driver.find_element(By.ID, "label").text, "file_lede": file_lede[:80]}))
