@@ -23,6 +23,44 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// top probability and accuracy; and the same before.
     public var reliabilityBefore: [ReliabilityBin]
     public var reliabilityAfter: [ReliabilityBin]
+    /// After the temperature, the top probability read through an isotonic (monotone) map fitted
+    /// on the same out-of-fold articles: one temperature cannot give both the sure and the unsure
+    /// articles their right confidence. Nil in models trained before it (they use the temperature
+    /// alone). Chosen on development data (BENCHMARKS.md).
+    public var topMap: IsotonicMap?
+
+    public init(temperature: Double, folds: Int, articles: Int, eceBefore: Double, eceAfter: Double,
+                logLossBefore: Double, logLossAfter: Double, reliabilityBefore: [ReliabilityBin],
+                reliabilityAfter: [ReliabilityBin], topMap: IsotonicMap? = nil) {
+        self.temperature = temperature
+        self.folds = folds
+        self.articles = articles
+        self.eceBefore = eceBefore
+        self.eceAfter = eceAfter
+        self.logLossBefore = logLossBefore
+        self.logLossAfter = logLossAfter
+        self.reliabilityBefore = reliabilityBefore
+        self.reliabilityAfter = reliabilityAfter
+        self.topMap = topMap
+    }
+
+    /// `p` (the temperature's probabilities) with its top probability read through ``topMap``; the
+    /// other sections share the rest in their proportions. The top section stays on top.
+    public func adjusted(_ p: [Double]) -> [Double] {
+        guard let topMap, p.count > 1 else { return p }
+        let best = SectionClassifier.best(p)
+        let top = p[best]
+        guard top < 1 else { return p }
+        var second = 0.0
+        for (j, q) in p.enumerated() where j != best { second = max(second, q) }
+        guard second < top else { return p }  // a tie stays as it is
+        // The top at which `best` would tie with the runner-up once the others are rescaled
+        // (between the runner-up and the top): the mapped top stays a hair above it.
+        let floor = second / (1 - top + second)
+        let mapped = min(1, max(topMap.value(at: top), floor + 1e-6 * (top - floor)))
+        let rest = (1 - mapped) / (1 - top)
+        return p.enumerated().map { $0.offset == best ? mapped : $0.element * rest }
+    }
 
     /// Fits the temperature for a model trained on `examples` (texts already read through their
     /// desks: the fold models need no desk of their own) with these settings: trains
@@ -73,13 +111,26 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         guard !scores.isEmpty else { return nil }
         let scale = fitScale(scores: scores, labels: labels)
+        // The isotonic map of the tempered top probabilities to being right.
+        var tops: [Double] = [], right: [Bool] = []
+        for (z, y) in zip(scores, labels) {
+            let p = SectionClassifier.softmax(z.map { $0 * scale })
+            let best = SectionClassifier.best(p)
+            tops.append(p[best])
+            right.append(best == y)
+        }
+        let map = IsotonicMap.fit(tops, right)
+        var calibration = Calibration(temperature: 1 / scale, folds: k, articles: scores.count, eceBefore: 0, eceAfter: 0,
+                                      logLossBefore: logLoss(scores: scores, labels: labels, scale: 1),
+                                      logLossAfter: logLoss(scores: scores, labels: labels, scale: scale),
+                                      reliabilityBefore: [], reliabilityAfter: [], topMap: map)
         let before = ReliabilityBin.table(scores: scores, labels: labels, scale: 1)
-        let after = ReliabilityBin.table(scores: scores, labels: labels, scale: scale)
-        return Calibration(temperature: 1 / scale, folds: k, articles: scores.count,
-                           eceBefore: ReliabilityBin.ece(before), eceAfter: ReliabilityBin.ece(after),
-                           logLossBefore: logLoss(scores: scores, labels: labels, scale: 1),
-                           logLossAfter: logLoss(scores: scores, labels: labels, scale: scale),
-                           reliabilityBefore: before, reliabilityAfter: after)
+        let after = ReliabilityBin.table(scores: scores, labels: labels, scale: scale, calibration: calibration)
+        calibration.reliabilityBefore = before
+        calibration.reliabilityAfter = after
+        calibration.eceBefore = ReliabilityBin.ece(before)
+        calibration.eceAfter = ReliabilityBin.ece(after)
+        return calibration
     }
 
     /// Gradient tolerance of the fold models.
@@ -168,10 +219,11 @@ public struct ReliabilityBin: Sendable, Codable, Equatable {
         }
     }
 
-    static func table(scores: [[Double]], labels: [Int], scale: Double) -> [ReliabilityBin] {
+    static func table(scores: [[Double]], labels: [Int], scale: Double, calibration: Calibration? = nil) -> [ReliabilityBin] {
         var confidences: [Double] = [], correct: [Bool] = []
         for (z, y) in zip(scores, labels) {
-            let p = SectionClassifier.softmax(z.map { $0 * scale })
+            let tempered = SectionClassifier.softmax(z.map { $0 * scale })
+            let p = calibration?.adjusted(tempered) ?? tempered
             let best = SectionClassifier.best(p)
             confidences.append(p[best])
             correct.append(best == y)
@@ -200,4 +252,53 @@ public struct ModelDesk: Sendable, Codable, Equatable {
 
     /// The most profiles a model file lists.
     public static let listed = 8
+}
+
+/// A monotone (non-decreasing) map from a probability to the share of articles that were right,
+/// fitted by pool-adjacent-violators (isotonic regression; Zadrozny & Elkan, KDD 2002) and read by
+/// linear interpolation between the pooled blocks' mean probabilities.
+public struct IsotonicMap: Sendable, Codable, Equatable {
+    /// Blocks' mean input probabilities, increasing.
+    public var x: [Double]
+    /// Blocks' share of right answers, non-decreasing.
+    public var y: [Double]
+
+    public init(x: [Double], y: [Double]) {
+        self.x = x
+        self.y = y
+    }
+
+    /// Fits the map of `inputs` to `right`; nil for fewer than two blocks' worth of articles.
+    public static func fit(_ inputs: [Double], _ right: [Bool]) -> IsotonicMap? {
+        guard inputs.count >= 2, inputs.count == right.count else { return nil }
+        let order = inputs.indices.sorted { inputs[$0] < inputs[$1] }
+        // Blocks of (sum of inputs, sum of right, count), merged while a block's share falls below
+        // the one before it.
+        var blocks: [(x: Double, y: Double, n: Double)] = []
+        for i in order {
+            blocks.append((inputs[i], right[i] ? 1 : 0, 1))
+            while blocks.count > 1 {
+                let b = blocks[blocks.count - 1], a = blocks[blocks.count - 2]
+                guard a.y / a.n > b.y / b.n else { break }
+                blocks.removeLast(2)
+                blocks.append((a.x + b.x, a.y + b.y, a.n + b.n))
+            }
+        }
+        guard blocks.count >= 2 else { return nil }
+        return IsotonicMap(x: blocks.map { $0.x / $0.n }, y: blocks.map { $0.y / $0.n })
+    }
+
+    /// The map at `p`: interpolated between blocks, the end blocks' values outside them.
+    public func value(at p: Double) -> Double {
+        guard let first = x.first, let last = x.last else { return p }
+        if p <= first { return y[0] }
+        if p >= last { return y[y.count - 1] }
+        var lo = 0, hi = x.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if x[mid] <= p { lo = mid } else { hi = mid }
+        }
+        let span = x[hi] - x[lo]
+        return span > 0 ? y[lo] + (y[hi] - y[lo]) * (p - x[lo]) / span : y[hi]
+    }
 }

@@ -231,10 +231,12 @@ public struct SectionClassifier: Sendable {
     }
 
     /// Probabilities of every section for one TF-IDF vector, in ``sections`` order: the softmax of
-    /// the scores divided by the calibration's temperature.
+    /// the scores divided by the calibration's temperature, its top probability then read through
+    /// the calibration's isotonic map when it has one.
     public func probabilities(_ x: SparseVector) -> [Double] {
         let z = scores(x)
-        return SectionClassifier.softmax(scoreScale == 1 ? z : z.map { $0 * scoreScale })
+        let p = SectionClassifier.softmax(scoreScale == 1 ? z : z.map { $0 * scoreScale })
+        return calibration?.adjusted(p) ?? p
     }
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.
