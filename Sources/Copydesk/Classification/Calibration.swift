@@ -119,7 +119,9 @@ public struct Calibration: Sendable, Codable, Equatable {
             tops.append(p[best])
             right.append(best == y)
         }
-        let map = IsotonicMap.fit(tops, right)
+        // Isotonic regression overfits small calibration sets (scikit-learn's guide advises against
+        // it well below a thousand samples): smaller corpora keep the temperature alone.
+        let map = tops.count >= minimumArticlesForMap ? IsotonicMap.fit(tops, right) : nil
         var calibration = Calibration(temperature: 1 / scale, folds: k, articles: scores.count, eceBefore: 0, eceAfter: 0,
                                       logLossBefore: logLoss(scores: scores, labels: labels, scale: 1),
                                       logLossAfter: logLoss(scores: scores, labels: labels, scale: scale),
@@ -132,6 +134,9 @@ public struct Calibration: Sendable, Codable, Equatable {
         calibration.eceAfter = ReliabilityBin.ece(after)
         return calibration
     }
+
+    /// Out-of-fold articles needed before the isotonic map is fitted.
+    static let minimumArticlesForMap = 1_000
 
     /// Gradient tolerance of the fold models.
     static let calibrationTolerance = 1e-3
@@ -288,10 +293,12 @@ public struct IsotonicMap: Sendable, Codable, Equatable {
         return IsotonicMap(x: blocks.map { $0.x / $0.n }, y: blocks.map { $0.y / $0.n })
     }
 
-    /// The map at `p`: interpolated between blocks, the end blocks' values outside them.
+    /// The map at `p`: interpolated between blocks; below the first block on the line from 0 to it
+    /// (an article less sure than any seen is not made surer than the least sure were right), above
+    /// the last block its value.
     public func value(at p: Double) -> Double {
         guard let first = x.first, let last = x.last else { return p }
-        if p <= first { return y[0] }
+        if p <= first { return first > 0 ? y[0] * p / first : y[0] }
         if p >= last { return y[y.count - 1] }
         var lo = 0, hi = x.count - 1
         while hi - lo > 1 {

@@ -17,9 +17,9 @@ import Testing
         for k in 0..<3 {
             #expect(abs(map.x[k] - expectedX[k]) < 1e-12 && abs(map.y[k] - expectedY[k]) < 1e-12, "block \(k)")
         }
-        // Linear between the blocks' means, flat outside them.
+        // Linear between the blocks' means, from 0 below the first, flat above the last.
         #expect(abs(map.value(at: 0.45) - 0.75) < 1e-12)
-        #expect(map.value(at: 0.05) == 0.5 && map.value(at: 0.99) == 1)
+        #expect(abs(map.value(at: 0.075) - 0.25) < 1e-12 && map.value(at: 0.99) == 1)
         for (a, b) in zip(map.y, map.y.dropFirst()) { #expect(a <= b) }
     }
 
