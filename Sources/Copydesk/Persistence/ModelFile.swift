@@ -198,6 +198,13 @@ public enum ModelFile {
         if let t = header.calibration?.temperature, !(t.isFinite && t > 0) {
             throw ModelFileError.malformed(path: path, reason: "calibration temperature \(t) is not positive")
         }
+        if let map = header.calibration?.topMap {
+            let ordered = zip(map.x, map.x.dropFirst()).allSatisfy { $0 <= $1 } && zip(map.y, map.y.dropFirst()).allSatisfy { $0 <= $1 }
+            guard map.x.count == map.y.count, map.x.count >= 2, ordered,
+                  (map.x + map.y).allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }) else {
+                throw ModelFileError.malformed(path: path, reason: "calibration map is not a non-decreasing map of probabilities")
+            }
+        }
         let model = SectionClassifier(vectorizer: vectorizer, regression: header.regression, sections: header.sections,
                                       coefficients: coefficients, intercepts: intercepts, report: header.training,
                                       calibration: header.calibration, desk: header.desk)
