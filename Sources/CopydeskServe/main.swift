@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "copydesk.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        var options = ServiceOptions(modelPath: Serve.resolveModel(model))
+        var options = ServiceOptions(modelPath: ModelLocator.resolve(model))
         options.deskPath = desk
         options.host = host
         options.port = port
@@ -105,21 +105,5 @@ struct Serve: AsyncParsableCommand {
     static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("copydesk serve: error: \(message)\n".utf8))
         Foundation.exit(code)
-    }
-
-    /// As the command-line tool finds its model: the option, $COPYDESK_MODEL, models/sections.cdm here
-    /// or above the executable.
-    static func resolveModel(_ explicit: String?) -> String {
-        if let explicit { return explicit }
-        if let env = ProcessInfo.processInfo.environment["COPYDESK_MODEL"], !env.isEmpty { return env }
-        let relative = "models/sections.cdm"
-        if FileManager.default.fileExists(atPath: relative) { return relative }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = folder.appendingPathComponent(relative).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return relative
     }
 }
