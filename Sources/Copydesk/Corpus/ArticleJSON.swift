@@ -93,15 +93,7 @@ public enum ArticleJSON {
             guard !take(0x7D) else { return nil }
             while true {
                 skipSpace()
-                guard take(0x22) else { return nil }
-                let start = i
-                while i < n, p[i] != 0x22 {
-                    guard p[i] != 0x5C, p[i] >= 0x20 else { return nil }
-                    i += 1
-                }
-                guard i < n else { return nil }
-                let key = UnsafeBufferPointer(start: p + start, count: i - start)
-                i += 1
+                guard let key = rawKey() else { return nil }
                 skipSpace()
                 guard take(0x3A) else { return nil }  // :
                 skipSpace()
@@ -166,15 +158,7 @@ public enum ArticleJSON {
 
         /// A key without escapes, classified; nil for an escaped or malformed key.
         mutating func plainKey() -> Key? {
-            guard take(0x22) else { return nil }
-            let start = i
-            while i < n, p[i] != 0x22 {
-                guard p[i] != 0x5C, p[i] >= 0x20 else { return nil }
-                i += 1
-            }
-            guard i < n else { return nil }
-            let key = UnsafeBufferPointer(start: p + start, count: i - start)
-            i += 1
+            guard let key = rawKey() else { return nil }
             switch key.count {
             case 2 where key.elementsEqual("id".utf8): return .id
             case 4 where key.elementsEqual("text".utf8): return .text
@@ -187,6 +171,19 @@ public enum ArticleJSON {
                 // Any other valid UTF-8 key is ignored, as JSONDecoder ignores it.
                 return String(validating: key, as: UTF8.self) == nil ? nil : .other
             }
+        }
+
+        /// A quoted key without escapes or control characters, as its bytes; nil otherwise.
+        mutating func rawKey() -> UnsafeBufferPointer<UInt8>? {
+            guard take(0x22) else { return nil }
+            let start = i
+            while i < n, p[i] != 0x22 {
+                guard p[i] != 0x5C, p[i] >= 0x20 else { return nil }
+                i += 1
+            }
+            guard i < n else { return nil }
+            defer { i += 1 }
+            return UnsafeBufferPointer(start: p + start, count: i - start)
         }
 
         /// A string or null (as `.some(nil)`); nil for anything else.
