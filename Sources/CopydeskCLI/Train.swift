@@ -120,10 +120,10 @@ struct TrainingRun {
             switch event {
             case let .vectorized(n): vectorizing.update(n)
             case let .iteration(i, value, gradientNorm):
-                if i == 1 { vectorizing.finish() }
+                if i == 1 { vectorizing.finish(); calibrating.finish() }
                 optimizing.update(i, detail: String(format: "loss %.5f  ‖∇f‖∞ %.1e", value, gradientNorm))
             case let .calibrating(fold, _):
-                optimizing.finish()
+                vectorizing.finish()
                 calibrating.update(fold - 1, detail: "fold \(fold)")
             }
         }

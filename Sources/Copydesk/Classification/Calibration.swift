@@ -62,18 +62,19 @@ public struct Calibration: Sendable, Codable, Equatable {
         return p.enumerated().map { $0.offset == best ? mapped : $0.element * rest }
     }
 
-    /// Fits the temperature for a model trained on `examples` (texts already read through their
-    /// desks: the fold models need no desk of their own) with these settings: trains
-    /// `regression.calibrationFolds` models on stratified folds (seed 42) and scores each held-out
-    /// fold. An article whose section no fold model learnt (a section with fewer articles than
-    /// folds) is left out of the fit. Returns nil when calibration is off (folds < 2), the corpus is
-    /// smaller than two articles per fold, or a fold cannot be trained (a single section, no term).
-    static func fit(_ examples: [LabeledText], tfidf: TFIDFConfiguration,
+    /// Fits the temperature for a model trained on the articles of `counts` (texts already read
+    /// through their desks) with sections `labels` and these settings: trains
+    /// `regression.calibrationFolds` models on stratified folds (seed 42), each on its fold's own
+    /// vocabulary and idf, and scores each held-out fold. An article whose section no fold model
+    /// learnt (a section with fewer articles than folds) is left out of the fit. Returns nil when
+    /// calibration is off (folds < 2), the corpus is smaller than two articles per fold, or a fold
+    /// cannot be trained (a single section, no term).
+    static func fit(labels: [String], counts: CorpusCounts,
                     regression: LogisticRegressionConfiguration,
                     progress: ((SectionClassifier.TrainingEvent) -> Void)?) throws -> Calibration? {
         let k = regression.calibrationFolds
-        guard k >= 2, examples.count >= 2 * k else { return nil }
-        let fold = StratifiedFolds.assign(labels: examples.map(\.label), folds: k, seed: 42)
+        guard k >= 2, labels.count >= 2 * k else { return nil }
+        let fold = StratifiedFolds.assign(labels: labels, folds: k, seed: 42)
         var foldSettings = regression
         foldSettings.calibrationFolds = 0
         // The fold models only need to rank and scale scores, not to reach the final digits.
@@ -86,30 +87,38 @@ public struct Calibration: Sendable, Codable, Equatable {
         foldSettings.c = regression.c * Double(k) / Double(k - 1)
         // Each article's scores over the sections of the fold model that did not see it, and the
         // position of its own section among them.
-        var scores: [[Double]] = [], labels: [Int] = []
-        scores.reserveCapacity(examples.count)
-        labels.reserveCapacity(examples.count)
+        var scores: [[Double]] = [], labelPositions: [Int] = []
+        scores.reserveCapacity(labels.count)
+        labelPositions.reserveCapacity(labels.count)
         for f in 0..<k {
             progress?(.calibrating(fold: f + 1, of: k))
-            let train = examples.indices.filter { fold[$0] != f }.map { examples[$0] }
+            let train = labels.indices.filter { fold[$0] != f }
+            let heldOut = labels.indices.filter { fold[$0] == f }
             // A fold too small to train (one section, no term left after min-df) leaves the model
             // uncalibrated rather than failing the training it serves.
             let model: SectionClassifier
+            var heldOutRows: CSRMatrix?
             do {
-                model = try SectionClassifier.train(train, tfidf: tfidf, regression: foldSettings)
+                model = try SectionClassifier.fit(labels: train.map { labels[$0] }, regression: foldSettings,
+                                                  progress: nil) {
+                    let (vectorizer, x, others) = try counts.fit(documents: train, others: heldOut,
+                                                                 threads: regression.threads)
+                    heldOutRows = others
+                    return (vectorizer, x)
+                }
             } catch is TrainingError {
                 return nil
             }
+            guard let rows = heldOutRows else { return nil }
             let position = Dictionary(uniqueKeysWithValues: model.sections.enumerated().map { ($1, $0) })
-            let index = model.vectorizer.lookupIndex
-            let counter = model.vectorizer.makeCounter()
-            for i in examples.indices where fold[i] == f {
-                guard let y = position[examples[i].label] else { continue }
-                scores.append(model.scores(model.vectorizer.transform(examples[i].text, using: counter, index: index)))
-                labels.append(y)
+            for (r, i) in heldOut.enumerated() {
+                guard let y = position[labels[i]] else { continue }
+                scores.append(model.scores(rows.sparseRow(r)))
+                labelPositions.append(y)
             }
         }
         guard !scores.isEmpty else { return nil }
+        let labels = labelPositions
         let scale = fitScale(scores: scores, labels: labels)
         // The isotonic map of the tempered top probabilities to being right.
         var tops: [Double] = [], right: [Bool] = []

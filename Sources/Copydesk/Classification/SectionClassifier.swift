@@ -113,11 +113,14 @@ public struct SectionClassifier: Sendable {
     public enum TrainingEvent: Sendable {
         case vectorized(Int)
         case iteration(Int, value: Double, gradientNorm: Double)
-        /// Training the calibration's fold models: this fold (1-based) of that many.
+        /// Training the calibration's fold models (before the model itself): this fold (1-based) of that many.
         case calibrating(fold: Int, of: Int)
     }
 
-    /// Fits TF-IDF and the regression on `examples`.
+    /// Fits TF-IDF and the regression on `examples`, and the calibration on out-of-fold scores.
+    ///
+    /// The texts are counted once (``CorpusCounts``); the calibration's fold models and the model
+    /// itself are fitted from those counts, each with its own vocabulary and idf.
     ///
     /// - Throws: ``ConfigurationError`` for invalid settings, ``TrainingError`` for unusable data,
     ///   ``LinearAlgebraError`` if LAPACK fails.
@@ -128,17 +131,45 @@ public struct SectionClassifier: Sendable {
     ) throws -> SectionClassifier {
         try tfidf.validate()
         try regression.validate()
-        let sections = Array(Set(examples.map(\.label))).sorted()
+        let labels = examples.map(\.label)
+        guard Set(labels).count >= 2 else {
+            throw TrainingError.tooFewSections(found: Array(Set(labels)).sorted())
+        }
+        // Each text with its desk's places as place words, counted once for the calibration's folds
+        // and the model. The folds come first so that the counts are dropped before the model's
+        // own optimization (the smaller peak).
+        var counts: CorpusCounts? = CorpusCounts(examples.map(\.input), configuration: tfidf, threads: regression.threads)
+        progress?(.vectorized(examples.count))
+        let calibration = try Calibration.fit(labels: labels, counts: counts!, regression: regression, progress: progress)
+        let model = try fit(labels: labels, regression: regression, progress: progress) {
+            defer { counts = nil }
+            return try counts!.fit(threads: regression.threads)
+        }
+        var profiles: [DeskProfile] = [], seen = Set<DeskProfile>()
+        for e in examples { if let p = e.desk?.profile, seen.insert(p).inserted, profiles.count < ModelDesk.listed { profiles.append(p) } }
+        let modelDesk = seen.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles, desks: seen.count)
+        // The model reads new texts as the first desk it met, through that desk's own matcher.
+        return SectionClassifier(vectorizer: model.vectorizer, regression: regression, sections: model.sections,
+                                 coefficients: model.weights, intercepts: model.intercepts, report: model.report,
+                                 calibration: calibration, desk: modelDesk, places: examples.lazy.compactMap(\.desk).first)
+    }
+
+    /// The regression fitted on the TF-IDF matrix that `vectorize` returns (one row per label, in
+    /// order), without calibration or desk.
+    static func fit(labels names: [String], regression: LogisticRegressionConfiguration,
+                    progress: ((TrainingEvent) -> Void)?,
+                    vectorize: () throws -> (TFIDFVectorizer, CSRMatrix)) throws -> SectionClassifier {
+        let sections = Array(Set(names)).sorted()
         guard sections.count >= 2 else {
             throw TrainingError.tooFewSections(found: sections)
         }
         let index = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1, Int32($0)) })
-        let labels = examples.map { index[$0.label] ?? 0 }
+        let labels = names.map { index[$0] ?? 0 }
         var perSection = [String: Int]()
-        for e in examples { perSection[e.label, default: 0] += 1 }
+        for name in names { perSection[name, default: 0] += 1 }
         var weights: [Double]?
         if regression.classWeight == .balanced {
-            let n = Double(examples.count), k = Double(sections.count)
+            let n = Double(names.count), k = Double(sections.count)
             let perClass = sections.map { n / (k * Double(perSection[$0] ?? 1)) }
             weights = labels.map { perClass[Int($0)] }
         }
@@ -152,14 +183,8 @@ public struct SectionClassifier: Sendable {
         }
         let settings = LBFGS(memory: regression.memory, maxIterations: regression.maxIterations,
                              tolerance: regression.tolerance)
-        // Each text with its desk's places as place words, made once for the model and the
-        // calibration's folds.
-        let inputs = examples.map(\.input)
         let (vectorizer, fit) = try { () throws -> (TFIDFVectorizer, Fit) in
-            let (vectorizer, x) = try TFIDFVectorizer.fit(inputs, configuration: tfidf,
-                                                          threads: regression.threads) {
-                progress?(.vectorized($0))
-            }
+            let (vectorizer, x) = try vectorize()
             if x.rows <= x.columns {
                 return (vectorizer, .rows(RowSpaceSoftmaxSolver(
                     x: x, labels: labels, classes: sections.count, sampleWeights: weights, c: regression.c,
@@ -184,17 +209,10 @@ public struct SectionClassifier: Sendable {
             coefficients = Array(w[0..<(d * k)])
             intercepts = regression.fitIntercept ? Array(w[(d * k)...]) : [Double](repeating: 0, count: k)
         }
-        let report = TrainingReport(documents: examples.count, documentsPerSection: perSection,
+        let report = TrainingReport(documents: names.count, documentsPerSection: perSection,
                                     features: d, optimizer: optimizer)
-        var profiles: [DeskProfile] = [], seen = Set<DeskProfile>()
-        for e in examples { if let p = e.desk?.profile, seen.insert(p).inserted, profiles.count < ModelDesk.listed { profiles.append(p) } }
-        let modelDesk = seen.isEmpty ? nil : ModelDesk(placeFeatures: true, profiles: profiles, desks: seen.count)
-        let calibration = try Calibration.fit(zip(inputs, examples).map { LabeledText(text: $0, label: $1.label) },
-                                              tfidf: tfidf, regression: regression, progress: progress)
-        // The model reads new texts as the first desk it met, through that desk's own matcher.
         return SectionClassifier(vectorizer: vectorizer, regression: regression, sections: sections,
-                                 coefficients: CoefficientMatrix(coefficients), intercepts: intercepts, report: report,
-                                 calibration: calibration, desk: modelDesk, places: examples.lazy.compactMap(\.desk).first)
+                                 coefficients: CoefficientMatrix(coefficients), intercepts: intercepts, report: report)
     }
 
     // MARK: - Prediction

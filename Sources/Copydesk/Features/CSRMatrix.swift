@@ -31,6 +31,12 @@ public struct CSRMatrix: Sendable, Equatable {
         (rowOffsets[i]..<rowOffsets[i + 1]).map { (Int(columnIndices[$0]), values[$0]) }
     }
 
+    /// Row `i` as a sparse vector.
+    func sparseRow(_ i: Int) -> SparseVector {
+        let range = rowOffsets[i]..<rowOffsets[i + 1]
+        return SparseVector(indices: Array(columnIndices[range]), values: Array(values[range]))
+    }
+
     /// The matrix with the given rows, in the given order.
     public func selectingRows(_ selection: [Int]) -> CSRMatrix {
         var offsets = [0]

@@ -81,115 +81,9 @@ public struct TFIDFVectorizer: Sendable {
         _ documents: C, configuration: TFIDFConfiguration, threads: Int, minimumBlock: Int, progress: ((Int) -> Void)? = nil
     ) throws -> (TFIDFVectorizer, CSRMatrix) where C.Element == String {
         try configuration.validate()
-        let texts = Array(documents)
-        let n = texts.count
-        let stopWords = stopWordTable(configuration)
-        let blocks = ParallelBlocks(count: n, threads: threads, minimumBlock: minimumBlock)
-        let parts = PartResults<RawCounts>(count: blocks.ranges.count)
-        blocks.runIndexed { b, range in
-            parts.set(b, RawCounts(texts[range], configuration: configuration, stopWords: stopWords))
-        }
-        var raw = parts.values
-        progress?(n)
-
-        // Merge the blocks' tables into the first one; `local[b][id]` is the merged id.
-        // Taken by swap, not copied: a second reference would make the first insert copy the table.
-        var table = TermTable(capacity: 0), df: [Int32] = [], total: [Int] = []
-        swap(&table, &raw[0].table)
-        swap(&df, &raw[0].df)
-        swap(&total, &raw[0].total)
-        var local: [[Int32]] = [Array(0..<Int32(table.count))]
-        for b in 1..<raw.count {
-            let part = raw[b]
-            var map = [Int32](repeating: 0, count: part.table.count)
-            part.table.arena.withUnsafeBufferPointer { arena in
-                for id in 0..<part.table.count {
-                    let merged = table.insert(UnsafeBufferPointer(rebasing: arena[part.table.range(id)]),
-                                              hash: part.table.hashes[id])
-                    if merged == df.count { df.append(0); total.append(0) }
-                    df[merged] += part.df[id]
-                    total[merged] += part.total[id]
-                    map[id] = Int32(merged)
-                }
-            }
-            local.append(map)
-            raw[b].table = TermTable(capacity: 0)
-            raw[b].df = []
-            raw[b].total = []
-        }
-
-        // Prune by document frequency, then by total count (maxFeatures).
-        let minDocs = configuration.minDF.documents(of: n)
-        let maxDocs = configuration.maxDF.documents(of: n)
-        guard maxDocs >= minDocs else {
-            throw ConfigurationError(parameter: "max-df", value: "\(configuration.maxDF)",
-                                     expected: "a bound of at least min-df (\(configuration.minDF)) documents")
-        }
-        var keep = (0..<table.count).filter { Double(df[$0]) >= minDocs && Double(df[$0]) <= maxDocs }
-        if let limit = configuration.maxFeatures, keep.count > limit {
-            table.sortByBytes(&keep) { total[$0] != total[$1] ? (total[$0] > total[$1] ? .before : .after) : .tie }
-            keep.removeSubrange(limit...)
-        }
-        guard !keep.isEmpty else {
-            throw TrainingError.emptyVocabulary(documents: n)
-        }
-        table.sortByBytes(&keep)
-
-        var vocabulary = TermTable(capacity: keep.count)
-        var newId = [Int32](repeating: -1, count: table.count)
-        var idf = [Double](repeating: 0, count: keep.count)
-        let nd = Double(n)
-        table.arena.withUnsafeBufferPointer { arena in
-            for (j, old) in keep.enumerated() {
-                vocabulary.insert(UnsafeBufferPointer(rebasing: arena[table.range(old)]), hash: table.hashes[old])
-                newId[old] = Int32(j)
-                let d = Double(df[old])
-                idf[j] = configuration.smoothIDF ? log((1 + nd) / (1 + d)) + 1 : log(nd / d) + 1
-            }
-        }
-        table = TermTable()
-        let vectorizer = TFIDFVectorizer(configuration: configuration, vocabulary: vocabulary, idf: idf)
-
-        // Remap each block's raw rows to the kept columns and weight them, block by block in parallel.
-        let rows = PartResults<(offsets: [Int], indices: [Int32], values: [Double])>(count: raw.count)
-        let finalRaw = raw, finalLocal = local, finalNewId = newId
-        blocks.runIndexed { b, _ in
-            rows.set(b, vectorizer.weightedRows(finalRaw[b], columns: finalLocal[b].map { finalNewId[Int($0)] }))
-        }
-        raw = []
-        var offsets = [0]
-        offsets.reserveCapacity(n + 1)
-        var indices: [Int32] = []
-        var values: [Double] = []
-        for part in rows.values {
-            let base = indices.count
-            offsets.append(contentsOf: part.offsets.dropFirst().map { $0 + base })
-            indices.append(contentsOf: part.indices)
-            values.append(contentsOf: part.values)
-        }
-        let matrix = CSRMatrix(rows: n, columns: keep.count, rowOffsets: offsets, columnIndices: indices, values: values)
-        return (vectorizer, matrix)
-    }
-
-    /// The TF-IDF rows of one block of raw counts; `columns[id]` is the column of the block's term
-    /// `id`, or −1 for a pruned term.
-    func weightedRows(_ raw: RawCounts, columns: [Int32]) -> (offsets: [Int], indices: [Int32], values: [Double]) {
-        var offsets = [0]
-        offsets.reserveCapacity(raw.offsets.count)
-        var indices: [Int32] = []
-        var values: [Double] = []
-        var row: [(Int32, Int32)] = []
-        for i in 0..<(raw.offsets.count - 1) {
-            row.removeAll(keepingCapacity: true)
-            for e in raw.offsets[i]..<raw.offsets[i + 1] {
-                let j = columns[Int(raw.ids[e])]
-                if j >= 0 { row.append((j, raw.counts[e])) }
-            }
-            row.sort { $0.0 < $1.0 }
-            appendWeighted(row, indices: &indices, values: &values)
-            offsets.append(indices.count)
-        }
-        return (offsets, indices, values)
+        let counts = CorpusCounts(Array(documents), configuration: configuration, threads: threads, minimumBlock: minimumBlock)
+        progress?(counts.documents)
+        return try counts.fit(threads: threads)
     }
 
     /// `1 + ln(count)`, from a table for the common small counts.
@@ -293,37 +187,6 @@ public struct TFIDFVectorizer: Sendable {
         }
         return CSRMatrix(rows: texts.count, columns: featureCount, rowOffsets: offsets,
                          columnIndices: indices, values: values)
-    }
-}
-
-/// The term counts of a block of documents, with the block's own term table.
-struct RawCounts: Sendable {
-    var table = TermTable(capacity: 1 << 16)
-    /// Document `i`'s (id, count) pairs are at `offsets[i]..<offsets[i + 1]`, ids increasing.
-    var offsets = [0]
-    var ids: [Int32] = []
-    var counts: [Int32] = []
-    /// Per term: documents containing it, and occurrences.
-    var df: [Int32] = []
-    var total: [Int] = []
-
-    init<S: Sequence>(_ documents: S, configuration: TFIDFConfiguration, stopWords: TermTable?) where S.Element == String {
-        let counter = TermCounter(configuration: configuration, stopWords: stopWords)
-        for document in documents {
-            var text = document
-            text.withUTF8 { bytes in
-                let (found, occurrences) = counter.count(bytes, lookup: { table.insert($0) })
-                ids.append(contentsOf: found)
-                counts.append(contentsOf: occurrences)
-                for (id, c) in zip(found, occurrences) {
-                    let j = Int(id)
-                    if j >= df.count { df.append(0); total.append(0) }
-                    df[j] += 1
-                    total[j] += Int(c)
-                }
-            }
-            offsets.append(ids.count)
-        }
     }
 }
 

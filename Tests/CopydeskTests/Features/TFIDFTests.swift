@@ -64,6 +64,28 @@ import Testing
         #expect(v.transform(texts, threads: 2) == x)
     }
 
+    /// The calibration's folds are fitted from the corpus's counts: a subset's vectorizer and rows
+    /// are those of fitting the subset alone, and the other documents' rows are their transforms.
+    @Test func subsetOfCountsFitsAsTheSubsetAlone() throws {
+        let texts = try SklearnReference.load().documents.map(\.text)
+        let fitted = texts.indices.filter { $0 % 3 != 1 }, others = texts.indices.filter { $0 % 3 == 1 }
+        for config in [TFIDFConfiguration(ngrams: 1...2, minDF: .count(2)),
+                       TFIDFConfiguration(ngrams: 1...1, minDF: .count(1), maxDF: .fraction(0.5), maxFeatures: 8,
+                                          sublinearTF: false, smoothIDF: false)] {
+            // Counted in three blocks, so the subset's documents come from merged tables.
+            let counts = CorpusCounts(texts, configuration: config, threads: 3, minimumBlock: 1)
+            #expect(ParallelBlocks(count: texts.count, threads: 3, minimumBlock: 1).ranges.count == 3)
+            let (v, x, rest) = try counts.fit(documents: fitted, others: others, threads: 2)
+            let (alone, xAlone) = try TFIDFVectorizer.fit(fitted.map { texts[$0] }, configuration: config)
+            #expect((0..<v.featureCount).map(v.term) == (0..<alone.featureCount).map(alone.term))
+            #expect(v.idf == alone.idf && x == xAlone)
+            #expect(rest == alone.transform(others.map { texts[$0] }))
+            let (all, xAll) = try counts.fit(threads: 1)
+            let (direct, xDirect) = try TFIDFVectorizer.fit(texts, configuration: config)
+            #expect(all.idf == direct.idf && xAll == xDirect)
+        }
+    }
+
     @Test func rowsHaveUnitNormAndUnknownTermsAreIgnored() throws {
         let reference = try SklearnReference.load()
         let (v, x) = try TFIDFVectorizer.fit(reference.documents.map(\.text), configuration: .init(minDF: .count(1)))
