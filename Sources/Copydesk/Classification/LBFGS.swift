@@ -58,51 +58,63 @@ public struct LBFGS: Sendable {
     public func minimize<O: Objective>(
         _ objective: inout O, from x: inout [Double], progress: ((Int, Double, Double) -> Void)? = nil
     ) throws -> OptimizerReport {
-        let n = objective.dimension
-        precondition(x.count == n, "LBFGS: starting point has the wrong dimension")
-        var g = [Double](repeating: 0, count: n)
-        var f = evaluate(&objective, x, &g)
+        precondition(x.count == objective.dimension, "LBFGS: starting point has the wrong dimension")
+        // The objective and the point move into the search (no copy of their storage) and back.
+        var search = CoefficientSearch(consume objective, from: consume x, memory: memory)
+        defer {
+            x = search.x
+            objective = search.objective
+        }
+        return try run(&search, progress: progress)
+    }
+
+    // MARK: - The driver
+
+    /// Armijo's sufficient-decrease constant: a step `t` is accepted when
+    /// `f(x + t·d) ≤ f(x) + c·t·⟨d, g⟩`.
+    static let sufficientDecrease = 1e-4
+    /// Trial steps per line search before it is declared failed.
+    static let maximumTrialSteps = 40
+    /// A rejected step is replaced by the minimiser of the quadratic through `f(x)`, the slope and
+    /// `f(x + t·d)`, kept within these fractions of `t`.
+    static let backtrackBounds = (smallest: 0.1, largest: 0.5)
+
+    /// Runs L-BFGS on `search`: the direction from the stored pairs (steepest descent when it is not
+    /// a descent direction), a backtracking line search, and the stopping tests. `search` holds the
+    /// point, the gradient, the direction and the pairs, in its own representation.
+    func run<S: LBFGSSearch>(_ search: inout S, progress: ((Int, Double, Double) -> Void)?) throws -> OptimizerReport {
+        var (f, gNorm) = search.start()
         var evaluations = 1
-        var history = PairHistory(memory: memory, dimension: n)
-        var d = [Double](repeating: 0, count: n)
-        var xNew = [Double](repeating: 0, count: n)
-        var gNew = [Double](repeating: 0, count: n)
         var iteration = 0
-        var gNorm = g.maxAbs()
         var reason = StopReason.maxIterations
         if gNorm <= tolerance { reason = .gradientTolerance }
 
         while reason == .maxIterations && iteration < maxIterations {
             iteration += 1
-            try history.direction(for: g, into: &d)
-            var slope = BLAS.dot(n, d, g)
+            try search.setDirection()
+            var slope = search.slope()
             if !(slope < 0) {
                 // Not a descent direction (lost curvature information): restart from steepest descent.
-                history.clear()
-                for i in 0..<n { d[i] = -g[i] }
-                slope = BLAS.dot(n, d, g)
+                search.restart()
+                slope = search.slope()
             }
-            var t = history.isEmpty ? min(1, 1 / max(BLAS.norm2(n, g), 1e-300)) : 1
+            // The first step of a history is scaled to length 1 at most; later ones start at 1.
+            var t = search.hasPairs ? 1 : min(1, 1 / max(search.gradientNorm2(), 1e-300))
+            search.prepareSteps()
             var fNew = 0.0
             var accepted = false
-            for _ in 0..<40 {
-                for i in 0..<n { xNew[i] = x[i] + t * d[i] }
-                fNew = evaluate(&objective, xNew, &gNew)
+            for _ in 0..<LBFGS.maximumTrialSteps {
+                fNew = search.value(step: t)
                 evaluations += 1
-                if fNew <= f + 1e-4 * t * slope { accepted = true; break }
-                // Minimiser of the quadratic through f, slope and fNew, kept within [0.1t, 0.5t].
+                if fNew <= f + LBFGS.sufficientDecrease * t * slope { accepted = true; break }
                 let quadratic = -slope * t * t / (2 * (fNew - f - slope * t))
-                t = quadratic.isFinite ? min(max(quadratic, 0.1 * t), 0.5 * t) : 0.5 * t
+                let bounds = LBFGS.backtrackBounds
+                t = quadratic.isFinite ? min(max(quadratic, bounds.smallest * t), bounds.largest * t) : bounds.largest * t
             }
             guard accepted else { reason = .lineSearchFailed; break }
-            // y = gNew − g (kept in g); s = t·d.
-            for i in 0..<n { g[i] = gNew[i] - g[i] }
-            history.push(step: t, direction: d, y: g, newGradient: gNew)
-            swap(&x, &xNew)
-            swap(&g, &gNew)
+            gNorm = search.accept(step: t)
             let decrease = (f - fNew) / max(abs(f), abs(fNew), 1)
             f = fNew
-            gNorm = g.maxAbs()
             progress?(iteration, f, gNorm)
             if gNorm <= tolerance { reason = .gradientTolerance }
             else if decrease <= functionTolerance { reason = .functionTolerance }
@@ -110,8 +122,88 @@ public struct LBFGS: Sendable {
         return OptimizerReport(iterations: iteration, evaluations: evaluations, value: f,
                                gradientNorm: gNorm, stopReason: reason)
     }
+}
 
-    private func evaluate<O: Objective>(_ objective: inout O, _ x: [Double], _ g: inout [Double]) -> Double {
+/// A minimisation in the form ``LBFGS/run(_:progress:)`` steps through. The search holds the current
+/// point `x`, its gradient `g`, the direction `d` and the correction pairs, in whatever
+/// representation suits its space (``CoefficientSearch`` on the parameters themselves, the row-space
+/// solver on the documents' coefficients); the driver holds the loop, the line search and the tests.
+protocol LBFGSSearch {
+    /// `f` and `‖∇f‖∞` at the starting point.
+    mutating func start() -> (value: Double, gradientNorm: Double)
+    /// Whether any correction pair is stored.
+    var hasPairs: Bool { get }
+    /// `d = −H g` from the stored pairs (`−g` without any).
+    mutating func setDirection() throws
+    /// Forgets the pairs and sets `d = −g`.
+    mutating func restart()
+    /// `⟨d, g⟩`.
+    func slope() -> Double
+    /// `‖g‖₂`.
+    func gradientNorm2() -> Double
+    /// Called once the direction is final, before the first trial step.
+    mutating func prepareSteps()
+    /// `f(x + t·d)`.
+    mutating func value(step t: Double) -> Double
+    /// Moves to `x + t·d`, the point of the last ``value(step:)``, computes its gradient and stores
+    /// the pair `(t·d, g₊ − g)`; returns `‖∇f‖∞` there.
+    mutating func accept(step t: Double) -> Double
+}
+
+/// L-BFGS on the parameters of an ``Objective``: every trial step evaluates `f` and `∇f`.
+struct CoefficientSearch<O: Objective>: LBFGSSearch {
+    var objective: O
+    private(set) var x: [Double]
+    private var g: [Double], d: [Double], xNew: [Double], gNew: [Double]
+    private var history: PairHistory
+    private var n: Int { x.count }
+
+    init(_ objective: O, from x: [Double], memory: Int) {
+        self.objective = objective
+        self.x = x
+        let zero = [Double](repeating: 0, count: x.count)
+        g = zero
+        d = zero
+        xNew = zero
+        gNew = zero
+        history = PairHistory(memory: memory, dimension: x.count)
+    }
+
+    mutating func start() -> (value: Double, gradientNorm: Double) {
+        let f = Self.evaluate(&objective, x, &g)
+        return (f, g.maxAbs())
+    }
+
+    var hasPairs: Bool { !history.isEmpty }
+
+    mutating func setDirection() throws { try history.direction(for: g, into: &d) }
+
+    mutating func restart() {
+        history.clear()
+        for i in 0..<n { d[i] = -g[i] }
+    }
+
+    func slope() -> Double { BLAS.dot(n, d, g) }
+
+    func gradientNorm2() -> Double { BLAS.norm2(n, g) }
+
+    mutating func prepareSteps() {}
+
+    mutating func value(step t: Double) -> Double {
+        for i in 0..<n { xNew[i] = x[i] + t * d[i] }
+        return Self.evaluate(&objective, xNew, &gNew)
+    }
+
+    mutating func accept(step t: Double) -> Double {
+        // y = gNew − g (kept in g); s = t·d.
+        for i in 0..<n { g[i] = gNew[i] - g[i] }
+        history.push(step: t, direction: d, y: g, newGradient: gNew)
+        swap(&x, &xNew)
+        swap(&g, &gNew)
+        return g.maxAbs()
+    }
+
+    private static func evaluate(_ objective: inout O, _ x: [Double], _ g: inout [Double]) -> Double {
         x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { objective.evaluate(xp, gradient: $0) } }
     }
 }
@@ -140,8 +232,9 @@ struct PairHistory {
     private var p: [Double]
     private var q: [Double]
     private var haveProducts = false
-    /// The last direction as `a·g + Σ cs[j]·s_j + Σ cy[j]·y_j`, and `Sᵀg`, `Yᵀg` at its `g`.
-    private var lastA = -1.0
+    /// The last direction as `−γ·g + Σ cs[j]·s_j + Σ cy[j]·y_j` (γ = 1 for steepest descent), and
+    /// `Sᵀg`, `Yᵀg` at its `g`; ``RowSpacePairs`` keeps the same.
+    private var lastGamma = 1.0
     private var lastCS: [Double]
     private var lastCY: [Double]
     private var lastP: [Double]
@@ -170,7 +263,7 @@ struct PairHistory {
         for i in s.indices { s[i] = 0; y[i] = 0 }
         for i in sy.indices { sy[i] = 0; yy[i] = 0 }
         haveProducts = false
-        lastA = -1
+        lastGamma = 1
         for j in 0..<memory { lastCS[j] = 0; lastCY[j] = 0; lastP[j] = 0; lastQ[j] = 0 }
     }
 
@@ -197,7 +290,7 @@ struct PairHistory {
         for j in order {
             sTy[j] = pN[j] - lastP[j]
             yTy[j] = qN[j] - lastQ[j]
-            var yd = lastA * lastQ[j]
+            var yd = -lastGamma * lastQ[j]
             for i in order { yd += lastCS[i] * sy[i * m + j] + lastCY[i] * yy[i * m + j] }
             yTs[j] = t * yd
         }
@@ -254,7 +347,7 @@ struct PairHistory {
         let n = dimension, m = memory, c = order.count
         guard c > 0 else {
             for i in 0..<n { d[i] = -g[i] }
-            lastA = -1
+            lastGamma = 1
             for j in 0..<m { lastCS[j] = 0; lastCY[j] = 0; lastP[j] = 0; lastQ[j] = 0 }
             return
         }
@@ -263,7 +356,7 @@ struct PairHistory {
         for i in 0..<n { d[i] = -gamma * g[i] }
         s.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cs, beta: 1, &d) }
         y.withUnsafeBufferPointer { BLAS.gemv(transpose: true, rows: m, columns: n, alpha: 1, $0.baseAddress!, lda: n, cy, beta: 1, &d) }
-        lastA = -gamma
+        lastGamma = gamma
         lastCS = cs
         lastCY = cy
         lastP = p

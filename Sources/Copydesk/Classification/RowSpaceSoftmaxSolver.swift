@@ -17,7 +17,8 @@ import Foundation
 ///   over the data. Each iteration makes one pass, ``GramOperator/gram(_:k:into:scratch:threads:)``,
 ///   for the new gradient's image and its `‖·‖∞` (the stopping test, in `W`'s coordinates).
 ///
-/// The step rule, the stopping tests and the pair-skipping rule are those of ``LBFGS``. The
+/// The loop, the line search and the stopping tests are ``LBFGS``'s own driver
+/// (``LBFGS/run(_:progress:)``) over ``Search``; the pair-skipping rule is ``PairHistory``'s. The
 /// coefficients `W = Xᵀ A` are formed once at the end.
 struct RowSpaceSoftmaxSolver {
     let gram: GramOperator
@@ -56,54 +57,132 @@ struct RowSpaceSoftmaxSolver {
     func minimize(progress: ((Int, Double, Double) -> Void)? = nil) throws
         -> (coefficients: [Double], intercepts: [Double], report: OptimizerReport)
     {
+        var search = Search(self)
+        let report = try settings.run(&search, progress: progress)
         let n = gram.documents, k = classes, nk = n * k
-        let length = nk + (fitIntercept ? k : 0)
-        let weightSum = sampleWeights.reduce(0, +)
-        let invS = 1 / weightSum, penalty = 1 / (c * weightSum)
-        var scratch = [Double](repeating: 0, count: gram.scratchCount(k: k))
-        var residual = [Double](repeating: 0, count: nk)
-        var rowLoss = [Double](repeating: 0, count: n)
+        let x = search.x
+        let coefficients = x.coefficients.withUnsafeBufferPointer { gram.coefficients($0.baseAddress!, k: k, threads: threads) }
+        let intercepts = fitIntercept ? Array(x.coefficients[nk...]) : [Double](repeating: 0, count: k)
+        return (coefficients, intercepts, report)
+    }
 
-        /// Loss at the point whose scores are `base + t·step` (images, bias included); leaves the
-        /// residuals `G` in `residual`. The penalty is added by the caller.
-        func dataLoss(_ base: Vector, _ step: Vector, _ t: Double) -> Double {
-            residual.withUnsafeMutableBufferPointer { rb in
-                rowLoss.withUnsafeMutableBufferPointer { lb in
-                    base.image.withUnsafeBufferPointer { zb in
-                        step.image.withUnsafeBufferPointer { db in
-                            labels.withUnsafeBufferPointer { yb in
-                                sampleWeights.withUnsafeBufferPointer { wb in
-                                    let r = UncheckedMutablePointer(rb.baseAddress!), l = UncheckedMutablePointer(lb.baseAddress!)
-                                    let z = UncheckedPointer(zb.baseAddress!), dz = UncheckedPointer(db.baseAddress!)
-                                    let y = UncheckedPointer(yb.baseAddress!), w = UncheckedPointer(wb.baseAddress!)
-                                    let fit = fitIntercept
-                                    ParallelBlocks(count: n, threads: threads).run { rows in
-                                        for i in rows {
-                                            let row = r.pointer + i * k, zi = z.pointer + i * k, di = dz.pointer + i * k
-                                            for cl in 0..<k { row[cl] = zi[cl] + t * di[cl] }
-                                            if fit {
-                                                for cl in 0..<k { row[cl] += z.pointer[nk + cl] + t * dz.pointer[nk + cl] }
-                                            }
-                                            l.pointer[i] = SoftmaxObjective.residual(row, k: k, label: Int(y.pointer[i]),
-                                                                                      weight: w.pointer[i], invS: invS)
-                                        }
-                                    }
-                                }
+    /// The L-BFGS search in the row space, for ``LBFGS/run(_:progress:)``. A trial step's loss
+    /// comes from the scores `Z + t·(image of d)` and the penalty's quadratic in `t`, without a pass
+    /// over the data; accepting a step makes the one pass, the new gradient's image.
+    struct Search: LBFGSSearch {
+        let problem: RowSpaceSoftmaxSolver
+        let n: Int, k: Int, nk: Int, length: Int
+        /// `1/S` and the penalty's factor `1/(C·S)`, with `S` the sum of the sample weights.
+        let invS: Double, penalty: Double
+        private(set) var x: Vector
+        private var g: Vector, d: Vector, xNew: Vector, gNew: Vector
+        private var history: RowSpacePairs
+        /// The residuals `G` of the last loss evaluated, each row's loss, and the Gram pass's scratch.
+        private let residual: FixedBuffer<Double>, rowLoss: FixedBuffer<Double>, scratch: FixedBuffer<Double>
+        private let labels: FixedBuffer<Int32>, weights: FixedBuffer<Double>
+        /// `‖W‖²`, `⟨W, D⟩`, `‖D‖²` for the current direction (``prepareSteps()``).
+        private var aa = 0.0, ad = 0.0, dd = 0.0
+
+        init(_ problem: RowSpaceSoftmaxSolver) {
+            self.problem = problem
+            n = problem.gram.documents
+            k = problem.classes
+            nk = n * k
+            length = nk + (problem.fitIntercept ? k : 0)
+            let weightSum = problem.sampleWeights.reduce(0, +)
+            invS = 1 / weightSum
+            penalty = 1 / (problem.c * weightSum)
+            x = Vector(count: length)
+            g = x
+            d = x
+            xNew = x
+            gNew = x
+            history = RowSpacePairs(memory: problem.settings.memory, length: length, threads: problem.threads)
+            residual = FixedBuffer(repeating: 0, count: nk)
+            rowLoss = FixedBuffer(repeating: 0, count: n)
+            scratch = FixedBuffer(repeating: 0, count: problem.gram.scratchCount(k: k))
+            labels = FixedBuffer(problem.labels)
+            weights = FixedBuffer(problem.sampleWeights)
+        }
+
+        mutating func start() -> (value: Double, gradientNorm: Double) {
+            let f = dataLoss(at: 0)
+            return (f, gradient(at: x, into: &g))
+        }
+
+        var hasPairs: Bool { !history.isEmpty }
+
+        mutating func setDirection() throws { try history.direction(for: g, into: &d) }
+
+        mutating func restart() {
+            history.clear()
+            for e in 0..<length { d.coefficients[e] = -g.coefficients[e]; d.image[e] = -g.image[e] }
+        }
+
+        func slope() -> Double { inner(d, g, count: length) }
+
+        func gradientNorm2() -> Double { inner(g, g, count: length).squareRoot() }
+
+        /// `‖W + t·D‖² = aa + 2t·ad + t²·dd` over the coefficients (the intercepts are not penalised).
+        mutating func prepareSteps() {
+            aa = inner(x, x, count: nk)
+            ad = inner(x, d, count: nk)
+            dd = inner(d, d, count: nk)
+        }
+
+        mutating func value(step t: Double) -> Double {
+            dataLoss(at: t) + penalty * (aa + 2 * t * ad + t * t * dd) / 2
+        }
+
+        mutating func accept(step t: Double) -> Double {
+            for e in 0..<length {
+                xNew.coefficients[e] = x.coefficients[e] + t * d.coefficients[e]
+                xNew.image[e] = x.image[e] + t * d.image[e]
+            }
+            // The residuals are those of this step's loss, the last one evaluated.
+            let gNorm = gradient(at: xNew, into: &gNew)
+            history.push(step: t, direction: d, from: g, to: gNew)
+            swap(&x, &xNew)
+            swap(&g, &gNew)
+            return gNorm
+        }
+
+        /// `⟨Xᵀ A, Xᵀ B⟩ = ⟨A, X Xᵀ B⟩` over the first `count` entries.
+        private func inner(_ u: Vector, _ v: Vector, count: Int) -> Double {
+            BLAS.dot(count, u.coefficients, v.image)
+        }
+
+        /// The data loss at the scores `Z + t·(image of d)`, intercepts included; leaves the
+        /// residuals `G` in `residual` and each row's loss in `rowLoss`.
+        private func dataLoss(at t: Double) -> Double {
+            let k = self.k, nk = self.nk, invS = self.invS, fit = problem.fitIntercept
+            let residual = self.residual, rowLoss = self.rowLoss, labels = self.labels, weights = self.weights
+            x.image.withUnsafeBufferPointer { zb in
+                d.image.withUnsafeBufferPointer { db in
+                    let z = UncheckedPointer(zb.baseAddress!), dz = UncheckedPointer(db.baseAddress!)
+                    ParallelBlocks(count: n, threads: problem.threads).run { rows in
+                        for i in rows {
+                            let row = residual.pointer + i * k, zi = z.pointer + i * k, di = dz.pointer + i * k
+                            for cl in 0..<k { row[cl] = zi[cl] + t * di[cl] }
+                            if fit {
+                                for cl in 0..<k { row[cl] += z.pointer[nk + cl] + t * dz.pointer[nk + cl] }
                             }
+                            rowLoss[i] = SoftmaxObjective.residual(row, k: k, label: Int(labels[i]),
+                                                                    weight: weights[i], invS: invS)
                         }
                     }
                 }
             }
             var sum = 0.0
-            for v in rowLoss { sum += v }
+            for v in rowLoss.buffer { sum += v }
             return sum * invS
         }
 
         /// The gradient at `point` from the residuals in `residual`; returns `‖∇f‖∞` in `W`'s coordinates.
-        func gradient(at point: Vector, into g: inout Vector) -> Double {
+        private func gradient(at point: Vector, into g: inout Vector) -> Double {
             for e in 0..<nk { g.coefficients[e] = residual[e] + penalty * point.coefficients[e] }
             var largest = 0.0
-            if fitIntercept {
+            if problem.fitIntercept {
                 for cl in 0..<k { g.coefficients[nk + cl] = 0 }
                 for i in 0..<n { for cl in 0..<k { g.coefficients[nk + cl] += residual[i * k + cl] } }
                 for cl in 0..<k {
@@ -113,71 +192,12 @@ struct RowSpaceSoftmaxSolver {
             }
             let gramMax = g.coefficients.withUnsafeBufferPointer { gc in
                 g.image.withUnsafeMutableBufferPointer { gi in
-                    scratch.withUnsafeMutableBufferPointer { s in
-                        gram.gram(gc.baseAddress!, k: k, into: gi.baseAddress!, scratch: s.baseAddress!, threads: threads)
-                    }
+                    problem.gram.gram(gc.baseAddress!, k: k, into: gi.baseAddress!, scratch: scratch.pointer,
+                                      threads: problem.threads)
                 }
             }
             return max(largest, gramMax)
         }
-
-        /// `‖W‖² = ⟨A, X Xᵀ A⟩` and its cross terms, over the first `n·k` entries.
-        func inner(_ u: Vector, _ v: Vector, count: Int) -> Double {
-            BLAS.dot(count, u.coefficients, v.image)
-        }
-
-        var x = Vector(count: length)
-        var g = Vector(count: length), gNew = Vector(count: length), d = Vector(count: length)
-        var xNew = Vector(count: length)
-        var f = dataLoss(x, d, 0)
-        var gNorm = gradient(at: x, into: &g)
-        var evaluations = 1
-        var history = RowSpacePairs(memory: settings.memory, length: length, threads: threads)
-        var iteration = 0
-        var reason = StopReason.maxIterations
-        if gNorm <= settings.tolerance { reason = .gradientTolerance }
-
-        while reason == .maxIterations && iteration < settings.maxIterations {
-            iteration += 1
-            try history.direction(for: g, into: &d)
-            var slope = inner(d, g, count: length)
-            if !(slope < 0) {
-                history.clear()
-                for e in 0..<length { d.coefficients[e] = -g.coefficients[e]; d.image[e] = -g.image[e] }
-                slope = inner(d, g, count: length)
-            }
-            var t = history.isEmpty ? min(1, 1 / max(inner(g, g, count: length).squareRoot(), 1e-300)) : 1
-            // ‖W + t·D‖² = aa + 2t·ad + t²·dd.
-            let aa = inner(x, x, count: nk), ad = inner(x, d, count: nk), dd = inner(d, d, count: nk)
-            var fNew = 0.0
-            var accepted = false
-            for _ in 0..<40 {
-                fNew = dataLoss(x, d, t) + penalty * (aa + 2 * t * ad + t * t * dd) / 2
-                evaluations += 1
-                if fNew <= f + 1e-4 * t * slope { accepted = true; break }
-                let quadratic = -slope * t * t / (2 * (fNew - f - slope * t))
-                t = quadratic.isFinite ? min(max(quadratic, 0.1 * t), 0.5 * t) : 0.5 * t
-            }
-            guard accepted else { reason = .lineSearchFailed; break }
-            for e in 0..<length {
-                xNew.coefficients[e] = x.coefficients[e] + t * d.coefficients[e]
-                xNew.image[e] = x.image[e] + t * d.image[e]
-            }
-            gNorm = gradient(at: xNew, into: &gNew)
-            history.push(step: t, direction: d, from: g, to: gNew)
-            swap(&x, &xNew)
-            swap(&g, &gNew)
-            let decrease = (f - fNew) / max(abs(f), abs(fNew), 1)
-            f = fNew
-            progress?(iteration, f, gNorm)
-            if gNorm <= settings.tolerance { reason = .gradientTolerance }
-            else if decrease <= settings.functionTolerance { reason = .functionTolerance }
-        }
-        let report = OptimizerReport(iterations: iteration, evaluations: evaluations, value: f,
-                                     gradientNorm: gNorm, stopReason: reason)
-        let coefficients = x.coefficients.withUnsafeBufferPointer { gram.coefficients($0.baseAddress!, k: k, threads: threads) }
-        let intercepts = fitIntercept ? Array(x.coefficients[nk...]) : [Double](repeating: 0, count: k)
-        return (coefficients, intercepts, report)
     }
 }
 
