@@ -95,7 +95,7 @@ struct TrainingOptions: ParsableArguments {
     var links: TokenizerConfiguration.Links = .keep
 
     @Option(name: .customLong("c"), help: "Inverse regularisation strength (scikit-learn's C).")
-    var c = 10.0
+    var c = 40.0
 
     @Option(help: "Class weights: none, or balanced (n / (K · n_section)).")
     var classWeight: LogisticRegressionConfiguration.ClassWeight = .none

@@ -8,6 +8,8 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
     }
 
     /// Inverse regularisation strength, scikit-learn's `C`: larger fits the training data more closely.
+    /// The default, 40, had the best calibrated out-of-fold log-loss over the pooled training splits
+    /// of BBC, 20 Newsgroups and HuffPost, with accuracy close to the best (BENCHMARKS.md).
     public var c: Double
     public var classWeight: ClassWeight
     public var fitIntercept: Bool
@@ -22,7 +24,7 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
     /// 0 leaves probabilities uncalibrated.
     public var calibrationFolds: Int
 
-    public init(c: Double = 10, classWeight: ClassWeight = .none, fitIntercept: Bool = true,
+    public init(c: Double = 40, classWeight: ClassWeight = .none, fitIntercept: Bool = true,
                 maxIterations: Int = 500, tolerance: Double = 1e-4, memory: Int = 10, threads: Int = 2,
                 calibrationFolds: Int = 3) {
         self.c = c
