@@ -1,5 +1,4 @@
 import ArgumentParser
-import CKernels
 import Copydesk
 #if canImport(Glibc)
 import Glibc
@@ -10,11 +9,10 @@ struct CopydeskCommand: ParsableCommand {
     /// A reader that stops reading (`copydesk classify … | head`) is not an error: exit quietly with 0.
     static func main() {
         signal(SIGPIPE) { _ in _exit(0) }
-        // Arrays of 4 MiB and more get their own mappings, returned to the system when freed. By
-        // default glibc raises this threshold after the first large free, and training's later
-        // large buffers then stay in the heap, so peak memory varies from run to run; a lower fixed
-        // threshold would map and zero the solver's per-iteration vectors each time (BENCHMARKS.md).
-        _ = copydesk_set_mmap_threshold(4 << 20)
+        // Arrays of 4 MiB and more get their own mappings, returned to the system when freed, so
+        // that peak memory does not depend on the order of frees; a lower threshold would map and
+        // zero the solver's per-iteration vectors each time (BENCHMARKS.md).
+        ProcessSettings.fixMmapThreshold(bytes: 4 << 20)
         main(nil)
     }
 

@@ -1,4 +1,3 @@
-import CKernels
 import Dispatch
 
 /// The training matrix `X` (`n × d`) stored by columns, for the products of the row-space solver
@@ -44,7 +43,7 @@ struct GramOperator: Sendable {
     /// Classes are processed in chunks of this many, so that the chunk's columns of `Γ` and of the
     /// output (`n × 8` doubles each, 720 KB each on 20 Newsgroups) stay in cache while the entries
     /// stream by; chunks of 8 trained faster than chunks of 4 (BENCHMARKS.md). Chunks of 8 and 4
-    /// run in ``CKernels``.
+    /// run in the C kernels (``Kernels``).
     static let chunkWidth = 8
 
     /// Chunk `c` covers classes `c·w ..< min(c·w + w, k)` (`w` = ``chunkWidth``) and is stored as an
@@ -110,17 +109,10 @@ struct GramOperator: Sendable {
                     for (first, width) in chunks {
                         let g = gamma + n * first, o = out + n * first
                         o.update(repeating: 0, count: n * width)
-                        if width == 8 {
-                            let offsets64 = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
-                            largest = max(largest, copydesk_gram_chunk8(offsets64, rows.baseAddress!, values.baseAddress!,
-                                                                        Int64(block.lowerBound), Int64(block.upperBound), g, o))
-                            continue
-                        }
-                        if width == 4 {
-                            // CKernels: the same loops, with AVX2 + FMA where the processor has them.
-                            let offsets64 = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
-                            largest = max(largest, copydesk_gram_chunk4(offsets64, rows.baseAddress!, values.baseAddress!,
-                                                                        Int64(block.lowerBound), Int64(block.upperBound), g, o))
+                        if width == 8 || width == 4 {
+                            // The C kernels: the same loops, with AVX2 + FMA where the processor has them.
+                            largest = max(largest, Kernels.gramChunk(width: width, offsets: offsets.baseAddress!, rows: rows.baseAddress!,
+                                                                     values: values.baseAddress!, features: block, gamma: g, into: o))
                             continue
                         }
                         withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { tb in
@@ -155,10 +147,4 @@ struct GramOperator: Sendable {
         }
         return w
     }
-}
-
-/// What the processor-dependent kernels run on, for reports.
-public enum KernelInfo {
-    /// True when ``CKernels`` uses its AVX2 + FMA bodies on this processor.
-    public static var usesAVX2FMA: Bool { copydesk_kernels_use_avx2() != 0 }
 }

@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// A labelled training example.
@@ -231,8 +230,8 @@ public struct SectionClassifier: Sendable {
             x.indices.withUnsafeBufferPointer { i in
                 x.values.withUnsafeBufferPointer { v in
                     z.withUnsafeMutableBufferPointer { z in
-                        copydesk_sparse_scores(w.baseAddress, Int64(k), i.baseAddress, v.baseAddress, Int64(i.count),
-                                               z.baseAddress)
+                        Kernels.sparseScores(w.baseAddress!, k: k, indices: i.baseAddress, values: v.baseAddress,
+                                             count: i.count, into: z.baseAddress!)
                     }
                 }
             }
@@ -270,7 +269,7 @@ public struct SectionClassifier: Sendable {
         let input = places?.annotate(text) ?? text
         return weights.withUnsafeBufferPointer { w in
             vectorizer.transform(input, using: counter, index: index) { j in
-                copydesk_prefetch_range(w.baseAddress! + j * k, Int64(8 * k))
+                Kernels.prefetch(w.baseAddress! + j * k, bytes: 8 * k)
             }
         }
     }

@@ -1,4 +1,3 @@
-import CKernels
 /// A direct reader for the common shape of a corpus line: one flat JSON object whose `id` is a string
 /// or a small integer, whose `label`, `title`, `text` and `summary` are strings (or null, except
 /// `text`), and whose other keys hold strings, numbers, `true`, `false` or `null`.
@@ -128,7 +127,7 @@ public enum ArticleJSON {
             guard peek == 0x22 else { return nil }
             // The common case without escapes is a single copy.
             var k = i + 1
-            k += Int(copydesk_json_string_run(p + k, Int64(n - k)))
+            k += Kernels.jsonStringRun(p + k, count: n - k)
             if k < n, p[k] == 0x22 {
                 let body = UnsafeBufferPointer(start: p + i + 1, count: k - i - 1)
                 guard String(validating: body, as: UTF8.self) != nil else { return nil }
@@ -214,7 +213,7 @@ public enum ArticleJSON {
             var escaped = false
             var run = i
             while true {
-                i += Int(copydesk_json_string_run(p + i, Int64(n - i)))
+                i += Kernels.jsonStringRun(p + i, count: n - i)
                 guard i < n, p[i] >= 0x20 else { return nil }
                 if p[i] == 0x22 {
                     let end = i

@@ -29,7 +29,7 @@ enum LoadedVocabulary {
                         for id in range {
                             let start = id == 0 ? 0 : ends[id - 1]
                             // Terms that end at least 8 bytes before the arena does are hashed with word loads.
-                            h.pointer[id] = TermTable.hash(UnsafeBufferPointer(start: arena + start, count: ends[id] - start),
+                            h.pointer[id] = TermHash.hash(UnsafeBufferPointer(start: arena + start, count: ends[id] - start),
                                                            padded: ends[id] + 8 <= arenaCount)
                             if id > 0 {
                                 let previous = id == 1 ? 0 : ends[id - 2]

@@ -91,9 +91,9 @@ final class TermCounter {
         var keys = 0
         for size in ngrams where size <= kept {
             for start in 0...(kept - size) {
-                var h = TermTable.seed
-                for k in start..<(start + size) { h = TermTable.combine(h, keptHashes[k]) }
-                kh[keys] = TermTable.finish(h)
+                var h = TermHash.seed
+                for k in start..<(start + size) { h = TermHash.combine(h, keptHashes[k]) }
+                kh[keys] = TermHash.finish(h)
                 keys += 1
             }
         }
@@ -162,7 +162,7 @@ final class TermCounter {
         return withUnsafePointer(to: &start) { s in
             withUnsafePointer(to: &end) { e in
                 body(TermKey(base: base, starts: s, ends: e, count: 1,
-                             hash: TermTable.finish(TermTable.combine(TermTable.seed, h))))
+                             hash: TermHash.finish(TermHash.combine(TermHash.seed, h))))
             }
         }
     }
@@ -218,28 +218,6 @@ final class TermCounter {
         let histograms = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
         defer { scratch.deallocate(); histograms.deallocate() }
         a.withUnsafeMutableBufferPointer { sort($0, scratch: scratch, histograms: histograms) }
-    }
-}
-
-/// A raw buffer that only grows; its contents are not kept when it does (callers refill it).
-struct ScratchBuffer<T>: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<T>
-    private(set) var capacity: Int
-
-    init(capacity: Int = 16) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    @inline(__always)
-    mutating func reserve(_ n: Int) {
-        if n > capacity {
-            base.deallocate()
-            capacity = max(n, 2 * capacity)
-            base = .allocate(capacity: capacity)
-        }
     }
 }
 

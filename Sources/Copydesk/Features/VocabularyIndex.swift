@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// The fitted vocabulary laid out for lookups of a text's n-grams.
@@ -39,7 +38,7 @@ struct VocabularyIndex: Sendable {
     }
 
     /// The index of the terms `ends` delimits in `arena` (``TermTable``'s layout), whose
-    /// ``TermTable/hash(_:)`` are `hashes`; the records are written on up to `threads` threads.
+    /// ``TermHash/hash(_:)`` are `hashes`; the records are written on up to `threads` threads.
     init(arena: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, hashes: UnsafeBufferPointer<UInt64>,
          idf: UnsafeBufferPointer<Double>, threads: Int) {
         let v = ends.count
@@ -101,11 +100,11 @@ struct VocabularyIndex: Sendable {
         slots.withUnsafeBufferPointer { table in
             records.withUnsafeBufferPointer { r in
                 guard let t = table.baseAddress, let base = r.baseAddress else { return }
-                for h in hashes { copydesk_prefetch(t + (Int(truncatingIfNeeded: h) & mask)) }
+                for h in hashes { Kernels.prefetch(t + (Int(truncatingIfNeeded: h) & mask)) }
                 for h in hashes {
                     let entry = t[Int(truncatingIfNeeded: h) & mask]
                     guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 else { continue }
-                    copydesk_prefetch(base + Int(entry & 0xFFFF_FFFF) - 1)
+                    Kernels.prefetch(base + Int(entry & 0xFFFF_FFFF) - 1)
                 }
             }
         }

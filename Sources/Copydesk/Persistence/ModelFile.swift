@@ -124,61 +124,19 @@ public enum ModelFile {
         let vocabularyStart = padded(16 + headerLength)
         let idfStart = padded(vocabularyStart + 8 * v + header.vocabularyBytes)
         let file = UncheckedRawBuffer(bytes: bytes)
-        let weights = Box<Result<(coefficients: CoefficientMatrix, intercepts: [Double]), any Error>>()
-        let vocabularyPart = Box<Result<(arena: [UInt8], ends: [Int], idf: [Double]), any Error>>()
+        let weights = PartResults<Result<(coefficients: CoefficientMatrix, intercepts: [Double]), any Error>>(count: 1)
+        let vocabularyPart = PartResults<Result<(arena: [UInt8], ends: [Int], idf: [Double]), any Error>>(count: 1)
         let decodeTask: @Sendable (Int) -> Void = { task in
-            let bytes = file.bytes
             if task == 0 {
-                weights.value = Result {
-                    try checkChecksum(bytes, path: path)
-                    var reader = ByteReader(bytes: bytes, path: path, offset: idfStart + 8 * v)
-                    let start = reader.offset
-                    let coefficients: CoefficientMatrix, finite: Bool
-                    if let mapped, let view = CoefficientMatrix(file: mapped, byteOffset: start, count: v * k) {
-                        _ = try reader.bytes(8 * v * k)
-                        coefficients = view
-                        finite = view.withUnsafeBufferPointer(ModelFile.allFinite)
-                    } else {
-                        let values = try reader.doubles(v * k)
-                        coefficients = CoefficientMatrix(values)
-                        finite = values.withUnsafeBufferPointer(ModelFile.allFinite)
-                    }
-                    let intercepts = try reader.doubles(k)
-                    guard finite, intercepts.allSatisfy(\.isFinite) else {
-                        throw ModelFileError.malformed(path: path, reason: "non-finite weights")
-                    }
-                    return (coefficients, intercepts)
-                }
-                return
-            }
-            vocabularyPart.value = Result {
-                var reader = ByteReader(bytes: bytes, path: path, offset: vocabularyStart)
-                let stored = try reader.bytes(8 * v)
-                var increasing = true
-                let ends = [Int](unsafeUninitializedCapacity: v) { out, count in
-                    var previous = 0
-                    for i in 0..<v {
-                        let e = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(
-                            fromByteOffset: stored.startIndex + 8 * i, as: UInt64.self)))
-                        increasing = increasing && e > previous
-                        out[i] = e
-                        previous = e
-                    }
-                    count = v
-                }
-                guard increasing, ends[v - 1] <= header.vocabularyBytes else {
-                    throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
-                }
-                guard ends[v - 1] == header.vocabularyBytes else {
-                    throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
-                }
-                let arena = Array(try reader.bytes(header.vocabularyBytes))
-                reader.offset = idfStart
-                let idf = try reader.doubles(v)
-                guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                    throw ModelFileError.malformed(path: path, reason: "an idf that is not positive and finite")
-                }
-                return (arena, ends, idf)
+                weights.set(0, Result {
+                    try checkChecksum(file.bytes, path: path)
+                    return try decodeWeights(file.bytes, path: path, mapped: mapped, at: idfStart + 8 * v, terms: v, sections: k)
+                })
+            } else {
+                vocabularyPart.set(0, Result {
+                    try decodeVocabulary(file.bytes, path: path, terms: v, termBytes: header.vocabularyBytes,
+                                         at: vocabularyStart, idfAt: idfStart)
+                })
             }
         }
         // Small models (tests, the shipped newsroom model) decode faster on one thread.
@@ -189,8 +147,8 @@ public enum ModelFile {
             decodeTask(0)
             decodeTask(1)
         }
-        let (coefficients, intercepts) = try weights.value!.get()
-        let (arena, ends, idf) = try vocabularyPart.value!.get()
+        let (coefficients, intercepts) = try weights.values[0].get()
+        let (arena, ends, idf) = try vocabularyPart.values[0].get()
         guard let (vocabulary, index) = LoadedVocabulary.build(arena: arena, ends: ends, idf: idf, threads: threads) else {
             throw ModelFileError.malformed(path: path, reason: "vocabulary terms repeated or out of byte order")
         }
@@ -210,6 +168,61 @@ public enum ModelFile {
                                       calibration: header.calibration, desk: header.desk)
         // A model that learnt place words reads texts through its first desk until told otherwise.
         return model.using(desk: header.desk?.profiles.first)
+    }
+
+    /// The `terms × sections` weights at `offset` (a view of the file's mapping when it has one)
+    /// and the intercepts after them; every value checked finite.
+    private static func decodeWeights(_ bytes: UnsafeRawBufferPointer, path: String, mapped: MappedFile?, at offset: Int,
+                                      terms v: Int, sections k: Int) throws -> (CoefficientMatrix, [Double]) {
+        var reader = ByteReader(bytes: bytes, path: path, offset: offset)
+        let coefficients: CoefficientMatrix, finite: Bool
+        if let mapped, let view = CoefficientMatrix(file: mapped, byteOffset: offset, count: v * k) {
+            _ = try reader.bytes(8 * v * k)
+            coefficients = view
+            finite = view.withUnsafeBufferPointer(ModelFile.allFinite)
+        } else {
+            let values = try reader.doubles(v * k)
+            coefficients = CoefficientMatrix(values)
+            finite = values.withUnsafeBufferPointer(ModelFile.allFinite)
+        }
+        let intercepts = try reader.doubles(k)
+        guard finite, intercepts.allSatisfy(\.isFinite) else {
+            throw ModelFileError.malformed(path: path, reason: "non-finite weights")
+        }
+        return (coefficients, intercepts)
+    }
+
+    /// The vocabulary's parts: each term's end offset (strictly increasing, the last one
+    /// `termBytes`), the terms' bytes after them, and the idf at `idfOffset` (positive and finite).
+    private static func decodeVocabulary(_ bytes: UnsafeRawBufferPointer, path: String, terms v: Int, termBytes: Int,
+                                         at offset: Int, idfAt idfOffset: Int) throws -> (arena: [UInt8], ends: [Int], idf: [Double]) {
+        var reader = ByteReader(bytes: bytes, path: path, offset: offset)
+        let stored = try reader.bytes(8 * v)
+        var increasing = true
+        let ends = [Int](unsafeUninitializedCapacity: v) { out, count in
+            var previous = 0
+            for i in 0..<v {
+                let e = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(
+                    fromByteOffset: stored.startIndex + 8 * i, as: UInt64.self)))
+                increasing = increasing && e > previous
+                out[i] = e
+                previous = e
+            }
+            count = v
+        }
+        guard increasing, ends[v - 1] <= termBytes else {
+            throw ModelFileError.malformed(path: path, reason: "vocabulary offsets out of order")
+        }
+        guard ends[v - 1] == termBytes else {
+            throw ModelFileError.malformed(path: path, reason: "vocabulary length disagrees with header")
+        }
+        let arena = Array(try reader.bytes(termBytes))
+        reader.offset = idfOffset
+        let idf = try reader.doubles(v)
+        guard idf.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFileError.malformed(path: path, reason: "an idf that is not positive and finite")
+        }
+        return (arena, ends, idf)
     }
 
     /// Whether no value is infinite or NaN (every exponent bit set), four at a time without a branch
@@ -318,11 +331,6 @@ public enum ModelFile {
 /// The mapped file, shared by the two decoding tasks (read only).
 private struct UncheckedRawBuffer: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
-}
-
-/// A result written by one concurrent task and read after it finished.
-private final class Box<T>: @unchecked Sendable {
-    var value: T?
 }
 
 /// Bounds-checked little-endian reads.

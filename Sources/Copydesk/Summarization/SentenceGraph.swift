@@ -48,7 +48,7 @@ struct SentenceGraph {
             tokens.withBytes { bytes in
                 for k in 0..<tokens.count {
                     let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
-                    let h = TermTable.hash(key)  // once per token: the tables below share it
+                    let h = TermHash.hash(key)  // once per token: the tables below share it
                     let word = words.insert(key, hash: h)
                     if word == termOfWord.count {
                         termOfWord.append(term(for: key, hash: h))

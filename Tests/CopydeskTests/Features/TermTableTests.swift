@@ -52,23 +52,23 @@ import Testing
             var bytes = Array(w.utf8)
             let parts = w.split(separator: " ").map { Array($0.utf8) }
             var starts: [Int] = [], ends: [Int] = []
-            var h = TermTable.seed, at = 0
+            var h = TermHash.seed, at = 0
             for p in parts {
                 starts.append(at)
                 ends.append(at + p.count)
-                h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, p.count) })
+                h = TermHash.combine(h, p.withUnsafeBufferPointer { TermHash.segmentHash($0.baseAddress!, p.count) })
                 at += p.count + 1
             }
             let key = bytes.withUnsafeMutableBufferPointer { b in
                 starts.withUnsafeBufferPointer { s in
                     ends.withUnsafeBufferPointer { e in
                         t.id(of: TermKey(base: UnsafePointer(b.baseAddress!), starts: s.baseAddress!, ends: e.baseAddress!,
-                                         count: parts.count, hash: TermTable.finish(h)))
+                                         count: parts.count, hash: TermHash.finish(h)))
                     }
                 }
             }
             #expect(key == t.id(of: w), "\(w)")
-            #expect(bytes.withUnsafeBufferPointer { TermTable.hash($0) } == TermTable.finish(h))
+            #expect(bytes.withUnsafeBufferPointer { TermHash.hash($0) } == TermHash.finish(h))
         }
         // A prefix of a stored n-gram is not that n-gram.
         #expect(t.id(of: "new yor") == nil && t.id(of: "york city") == nil)
@@ -142,19 +142,19 @@ import Testing
     static func withKey<R>(_ term: String, _ body: (TermKey) -> R) -> R {
         let parts = term.split(separator: " ", omittingEmptySubsequences: false).map { Array($0.utf8) }
         var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
-        var h = TermTable.seed
+        var h = TermHash.seed
         for p in parts {
             starts.append(bytes.count)
             bytes += p
             ends.append(bytes.count)
-            h = TermTable.combine(h, p.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
+            h = TermHash.combine(h, p.withUnsafeBufferPointer { TermHash.segmentHash($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, p.count) })
         }
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { b in
             starts.withUnsafeBufferPointer { s in
                 ends.withUnsafeBufferPointer { e in
                     body(TermKey(base: b.baseAddress!, starts: s.baseAddress!, ends: e.baseAddress!, count: parts.count,
-                                 hash: TermTable.finish(h)))
+                                 hash: TermHash.finish(h)))
                 }
             }
         }

@@ -156,7 +156,7 @@ extension TokenizerTests {
         for length in 0...40 {
             let bytes = (0..<(length + 8)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
             bytes.withUnsafeBufferPointer { b in
-                #expect(TermTable.segmentHashPadded(b.baseAddress!, length) == TermTable.segmentHash(b.baseAddress!, length))
+                #expect(TermHash.segmentHashPadded(b.baseAddress!, length) == TermHash.segmentHash(b.baseAddress!, length))
             }
         }
         var list = TokenList()
@@ -164,11 +164,11 @@ extension TokenizerTests {
         Array(text.utf8).withUnsafeBufferPointer { Tokenizer(.init(parts: true)).tokenize($0, into: &list) }
         for i in 0..<list.count {
             let token = Array(list.string(i).utf8)
-            #expect(list.storage.tokens.hashes[i] == token.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, token.count) })
+            #expect(list.storage.tokens.hashes[i] == token.withUnsafeBufferPointer { TermHash.segmentHash($0.baseAddress!, token.count) })
         }
         for i in 0..<list.partCount {
             let part = Array(list.storage.parts.string(i).utf8)
-            #expect(list.storage.parts.hashes[i] == part.withUnsafeBufferPointer { TermTable.segmentHash($0.baseAddress!, part.count) })
+            #expect(list.storage.parts.hashes[i] == part.withUnsafeBufferPointer { TermHash.segmentHash($0.baseAddress!, part.count) })
         }
         #expect(list.partCount > 0)
     }
