@@ -74,42 +74,24 @@ struct Classify: ParsableCommand {
                         failures += 1
                     }
                 case .jsonl:
-                    // Batches as `nextRecords` returns them (at most 256 articles or 4 MiB, or what has
-                    // arrived) classified on `--threads` threads and written in input order: memory
-                    // stays bounded on any stream, and a slow feed is answered as it comes.
                     let reader = try JSONLinesReader(path: input, maxLineBytes: maxBytes)
-                    var batch: [(id: String?, text: String?, error: String?)] = []
-                    func flush() {
-                        let texts = batch.compactMap(\.text)
-                        var predictions = classifier.classify(texts, explain: explain, threads: threads).makeIterator()
-                        for item in batch {
-                            if let error = item.error {
-                                emitError(id: item.id, message: error)
-                            } else if let p = predictions.next() {
-                                emit(p, id: item.id ?? "", profile)
-                            }
-                        }
-                        batch.removeAll(keepingCapacity: true)
-                        fflush(nil)  // stdout is block-buffered on a pipe: hand the batch on now
-                    }
-                    while let records = try reader.nextRecords(threads: threads) {
-                        for (line, record) in records {
+                    let explain = explain, top = top, reviewBelow = reviewBelow, path = reader.path
+                    failures += try JSONLinesPipeline(threads: threads).run(reader, makeWorker: {
+                        { line, record in
                             switch record {
                             case let .invalid(id, error):
-                                failures += 1
-                                batch.append((id, nil, "\(error)"))
+                                return .failure(id: id, "\(error)")
                             case let .article(article):
                                 let text = article.classifierInput
                                 if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
-                                    failures += 1
-                                    batch.append((article.id, nil, "\(reader.path):\(line): the article is empty"))
-                                } else {
-                                    batch.append((article.id, text, nil))
+                                    return .failure(id: article.id, "\(path):\(line): the article is empty")
                                 }
+                                let p = classifier.classify(text, explain: explain)
+                                return StreamOutput(json: AnnotationJSON.classificationLine(
+                                    p, id: article.id, desk: profile, top: top, explain: explain > 0, reviewBelow: reviewBelow))
                             }
                         }
-                        flush()
-                    }
+                    }, write: JSONOutput.write)
                 }
             }
             if failures > 0 {
@@ -123,8 +105,8 @@ struct Classify: ParsableCommand {
         let name = { (section: String) in profile?.displayName(of: section) ?? section }
         let review = reviewBelow.map { p.probabilities[0].probability < $0 }
         if json || format == .jsonl {
-            JSONOutput.printLine(AnnotationJSON.classification(p, id: id, desk: profile, top: top, explain: explain > 0,
-                                                               reviewBelow: reviewBelow))
+            print(AnnotationJSON.classificationLine(p, id: id, desk: profile, top: top, explain: explain > 0,
+                                                    reviewBelow: reviewBelow))
             return
         }
         let shown = p.probabilities.prefix(top ?? 3)
@@ -140,10 +122,5 @@ struct Classify: ParsableCommand {
                       + String(format: "%+.3f  (tf-idf %.3f × weight %+.2f)", t.contribution, t.tfidf, t.weight))
             }
         }
-    }
-
-    private func emitError(id: String?, message: String) {
-        Terminal.error(message)
-        JSONOutput.printLine(["id": id.map { $0 as Any } ?? NSNull(), "error": message])
     }
 }

@@ -64,63 +64,33 @@ struct Extract: ParsableCommand {
                 "language": value(a.language), "site": value(a.site), "description": value(a.description), "text": a.text]
     }
 
-    /// A JSONL stream of `{"id", "html"}` read in batches of up to 64 lines, extracted on `threads`
-    /// threads and written in input order: memory is bounded by a batch, whatever the stream's length.
+    /// A JSONL stream of `{"id", "html"}` through the library's ``JSONLinesPipeline``: batches of up
+    /// to 64 lines or 64 MiB (pages are large, and their costs vary) extracted on `threads` threads
+    /// and written in input order.
     func streamJSONL(_ input: String) throws -> Int {
-        let handle: FileHandle
-        if input == "-" {
-            handle = FileHandle.standardInput
-        } else {
-            guard FileManager.default.fileExists(atPath: input) else { throw InputError.notFound(path: input) }
-            guard let h = FileHandle(forReadingAtPath: input) else { throw InputError.unreadable(path: input) }
-            handle = h
+        let reader: JSONLinesReader
+        do {
+            reader = try JSONLinesReader(path: input, maxLineBytes: maxBytes)
+        } catch CorpusError.notFound {
+            throw InputError.notFound(path: input)
+        } catch CorpusError.unreadable {
+            throw InputError.unreadable(path: input)
         }
-        var failures = 0
-        var pending: [UInt8] = []
-        var lineNumber = 0
-        var batch: [(line: Int, bytes: [UInt8])] = []
-        func flush() {
-            let items = batch
-            let results = ParallelMap.map(items.count, threads: threads) { i in
-                Self.extractLine(items[i].bytes, line: items[i].line, source: input)
-            }
-            for r in results {
-                print(r.json)
-                if let error = r.error {
-                    Terminal.error(error)
-                    failures += 1
+        let source = input
+        return try JSONLinesPipeline(threads: threads, batchLines: 64, batchBytes: 64 << 20, chunk: 1).runLines(reader, makeWorker: {
+            { line, raw in
+                switch raw {
+                case let .oversized(_, length):
+                    let place = "\(source == "-" ? "<stdin>" : source):\(line)"
+                    return .failure(id: nil, "\(place): a line of \(length) bytes is over the --max-bytes limit")
+                case var .bytes(bytes):
+                    if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return nil }
+                    let r = Self.extractLine(bytes, line: line, source: source)
+                    return StreamOutput(json: r.json, error: r.error)
                 }
             }
-            batch.removeAll(keepingCapacity: true)
-            fflush(nil)
-        }
-        var ended = false
-        while !ended {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { ended = true } else { pending += chunk }
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                lineNumber += 1
-                let line = Array(pending[start..<newline])
-                start = newline + 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                batch.append((lineNumber, line))
-                if batch.count >= 64 { flush() }
-            }
-            pending.removeFirst(start)
-            if ended, !pending.isEmpty {
-                lineNumber += 1
-                batch.append((lineNumber, pending))
-                pending.removeAll()
-            }
-            if pending.count > maxBytes {
-                lineNumber += 1
-                batch.append((lineNumber, []))
-                pending.removeAll()
-            }
-        }
-        flush()
-        return failures
+        }, write: JSONOutput.write)
     }
 
     /// One JSONL line's result as a JSON line (the extraction, or `{"id", "error"}`) and its error.

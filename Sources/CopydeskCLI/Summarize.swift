@@ -119,51 +119,27 @@ struct Summarize: ParsableCommand {
                         Terminal.error("\(e)"); failures += 1
                     }
                 case .jsonl:
-                    // Batches as `nextRecords` returns them (at most 256 articles or 4 MiB, or what has
-                    // arrived) summarized on `--threads` threads and written in input order: memory
-                    // stays bounded on a stream of any length, and a slow feed is answered as it comes.
                     let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
-                    var batch: [(id: String?, request: Summarizer.Request?, error: String?)] = []
-                    func flush() {
-                        let requests = batch.compactMap(\.request)
-                        var results = summarizer.summarize(requests, length: length, order: order,
-                                                           teaserCharacters: teaserChars, clean: !noClean,
-                                                           threads: threads).makeIterator()
-                        // The JSON lines of the summaries are built on the threads too, then printed in order.
-                        let ordered = batch.map { item -> Result<ArticleSummary, any Error>? in item.error == nil ? results.next()! : nil }
-                        let withScores = scores, ids = batch.map(\.id)
-                        let lines = ParallelMap.map(ordered.count, threads: threads) { i -> String? in
-                            guard case let .success(summary)? = ordered[i] else { return nil }
-                            return Summarize.jsonLine(summary, id: ids[i], file: nil, scores: withScores)
-                        }
-                        for (i, item) in batch.enumerated() {
-                            if let error = item.error {
-                                JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": error])
-                            } else if let line = lines[i] {
-                                print(line)
-                            } else if case let .failure(error)? = ordered[i] {
-                                failures += 1
-                                Terminal.error("\(error)")
-                                JSONOutput.printLine(["id": item.id.map { $0 as Any } ?? NSNull(), "error": "\(error)"])
-                            }
-                        }
-                        batch.removeAll(keepingCapacity: true)
-                        fflush(nil)  // stdout is block-buffered on a pipe: hand the batch on now
-                    }
-                    while let records = try reader.nextRecords(threads: threads) {
-                        for (line, record) in records {
+                    let length = length, order = order, teaserChars = teaserChars, clean = !noClean, withScores = scores
+                    let path = reader.path
+                    failures += try JSONLinesPipeline(threads: threads).run(reader, makeWorker: {
+                        var session = Summarizer.Session(summarizer)
+                        return { line, record in
                             switch record {
-                            case let .article(article):
-                                let source = "\(reader.path):\(line) (\(article.id))"
-                                batch.append((article.id, Summarizer.Request(text: article.text, title: article.title, source: source), nil))
                             case let .invalid(id, error):
-                                failures += 1
-                                Terminal.error("\(error)")
-                                batch.append((id, nil, "\(error)"))
+                                return .failure(id: id, "\(error)")
+                            case let .article(article):
+                                do {
+                                    let summary = try session.summarize(article.text, title: article.title, length: length, order: order,
+                                                                        teaserCharacters: teaserChars, clean: clean,
+                                                                        source: "\(path):\(line) (\(article.id))")
+                                    return StreamOutput(json: Summarize.jsonLine(summary, id: article.id, file: nil, scores: withScores))
+                                } catch {
+                                    return .failure(id: article.id, "\(error)")
+                                }
                             }
                         }
-                        flush()
-                    }
+                    }, write: JSONOutput.write)
                 }
             }
             if failures > 0 { throw ExitCode(Failure.badInput) }

@@ -123,7 +123,7 @@ public final class JSONLinesReader {
             line += 1
             switch next {
             case let .oversized(head, length):
-                return oversized(head: head, length: length, line: line)
+                return decoding.record(.oversized(head: head, length: length), line: line, decoder: decoder)
             case let .bytes(bytes):
                 if let record = JSONLinesReader.decode(bytes, line: line, file: displayName, decoder: decoder) { return record }
             }
@@ -131,44 +131,70 @@ public final class JSONLinesReader {
         return nil
     }
 
-    /// Up to `limit` records or about `bytes` bytes of lines with their line numbers, decoded on up
-    /// to `threads` threads, in stream order; nil at the end of the stream (a run of blank lines
-    /// gives an empty array). Lines are split here and decoded in parallel, so a stream is read
-    /// faster than one ``nextRecord()`` at a time. Once it has a line, it waits for no more input:
-    /// a feed that arrives slowly gets each record back as soon as its line is complete.
-    public func nextRecords(limit: Int = 256, bytes: Int = 4 << 20, threads: Int) throws -> [(line: Int, record: Record)]? {
-        var pending: [(line: Int, bytes: [UInt8]?, record: Record?)] = []
+    /// A line of the stream as read, before decoding.
+    public enum RawLine: Sendable {
+        case bytes([UInt8])
+        /// Over ``maxLineBytes``: only its first bytes were kept.
+        case oversized(head: [UInt8], length: Int)
+    }
+
+    /// Up to `limit` lines or about `bytes` bytes of lines with their line numbers, in stream order;
+    /// nil at the end of the stream. Once it has a line, it waits for no more input: a feed that
+    /// arrives slowly gets each line back as soon as it is complete.
+    public func nextLines(limit: Int = 256, bytes: Int = 4 << 20) throws -> [(line: Int, raw: RawLine)]? {
+        var lines: [(line: Int, raw: RawLine)] = []
         var total = 0
-        while pending.count < limit && total < bytes {
-            if !pending.isEmpty && newline(from: start) == nil { break }
+        while lines.count < limit && total < bytes {
+            if !lines.isEmpty && newline(from: start) == nil { break }
             guard let next = try nextLine() else { break }
             line += 1
             switch next {
             case let .oversized(head, length):
-                pending.append((line, nil, oversized(head: head, length: length, line: line)))
+                lines.append((line, .oversized(head: head, length: length)))
             case let .bytes(b):
-                pending.append((line, Array(b), nil))
+                lines.append((line, .bytes(Array(b))))
                 total += b.count
             }
         }
-        if pending.isEmpty { return nil }
-        let lines = pending, file = displayName
+        return lines.isEmpty ? nil : lines
+    }
+
+    /// How this stream's raw lines become records, on any thread (``LineDecoding/record(_:line:decoder:)``).
+    public var decoding: LineDecoding { LineDecoding(file: displayName, maxLineBytes: maxLineBytes) }
+
+    /// Turns a stream's raw lines into records; a value, so that worker threads can share it.
+    public struct LineDecoding: Sendable {
+        let file: String
+        let maxLineBytes: Int
+
+        /// The record of line `line`; nil for a blank line. `decoder` is the calling thread's own.
+        public func record(_ raw: RawLine, line: Int, decoder: JSONDecoder) -> Record? {
+            switch raw {
+            case let .oversized(head, length):
+                .invalid(id: JSONLinesReader.recoverId(head),
+                         error: .malformedRecord(file: file, line: line,
+                                                 reason: "line of \(TextInput.formatBytes(length)) is over the \(TextInput.formatBytes(maxLineBytes)) limit (--max-bytes)"))
+            case let .bytes(b): JSONLinesReader.decode(b[...], line: line, file: file, decoder: decoder)
+            }
+        }
+    }
+
+    /// Up to `limit` records or about `bytes` bytes of lines with their line numbers, decoded on up
+    /// to `threads` threads, in stream order; nil at the end of the stream (a run of blank lines
+    /// gives an empty array). Lines are split here and decoded in parallel, so a stream is read
+    /// faster than one ``nextRecord()`` at a time; see ``nextLines(limit:bytes:)`` for a slow feed.
+    public func nextRecords(limit: Int = 256, bytes: Int = 4 << 20, threads: Int) throws -> [(line: Int, record: Record)]? {
+        guard let lines = try nextLines(limit: limit, bytes: bytes) else { return nil }
         let decoded = PartResults<(line: Int, record: Record)?>(count: lines.count)
+        let decoding = self.decoding
         ParallelBlocks(count: lines.count, threads: threads).run { range in
             let decoder = JSONDecoder()
             for i in range {
                 let n = lines[i].line
-                if let record = lines[i].record { decoded.set(i, (n, record)); continue }
-                decoded.set(i, JSONLinesReader.decode(lines[i].bytes![...], line: n, file: file, decoder: decoder).map { (n, $0) })
+                decoded.set(i, decoding.record(lines[i].raw, line: n, decoder: decoder).map { (n, $0) })
             }
         }
         return decoded.values.compactMap { $0 }
-    }
-
-    private func oversized(head: [UInt8], length: Int, line: Int) -> Record {
-        .invalid(id: JSONLinesReader.recoverId(head),
-                 error: .malformedRecord(file: displayName, line: line,
-                                         reason: "line of \(TextInput.formatBytes(length)) is over the \(TextInput.formatBytes(maxLineBytes)) limit (--max-bytes)"))
     }
 
     /// The record of one line; nil for a blank line.

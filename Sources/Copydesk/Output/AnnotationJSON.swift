@@ -24,6 +24,79 @@ public enum AnnotationJSON {
         return object
     }
 
+    /// ``classification(_:id:desk:top:explain:reviewBelow:)`` as its JSON line, written directly
+    /// (the same text as ``JSONLine/line(_:)`` of the object, without building it): what a stream of
+    /// classifications writes per article.
+    public static func classificationLine(_ p: Prediction, id: String?, desk: DeskProfile?, top: Int? = nil,
+                                          explain: Bool = false, reviewBelow: Double? = nil) -> String {
+        let name = { (section: String) in desk?.displayName(of: section) ?? section }
+        var out = ""
+        out.reserveCapacity(64 + 40 * p.probabilities.count)
+        out += "{"
+        if explain {
+            out += "\"explanation\":["
+            for (n, t) in p.explanation.enumerated() {
+                if n > 0 { out += "," }
+                out += "{\"contribution\":"
+                JSONLine.writeNumber(JSONLine.rounded(t.contribution), to: &out)
+                out += ",\"term\":"
+                JSONLine.writeString(t.term, to: &out)
+                out += ",\"tfidf\":"
+                JSONLine.writeNumber(JSONLine.rounded(t.tfidf), to: &out)
+                out += ",\"weight\":"
+                JSONLine.writeNumber(JSONLine.rounded(t.weight), to: &out)
+                out += "}"
+            }
+            out += "],"
+        }
+        if let id {
+            out += "\"id\":"
+            JSONLine.writeString(id, to: &out)
+            out += ","
+        }
+        out += "\"label\":"
+        JSONLine.writeString(name(p.section), to: &out)
+        out += ",\"probabilities\":{"
+        if desk == nil, top == nil || top! >= p.probabilities.count, let byName = p.byName {
+            // Every section under the model's own names, which are sorted already.
+            for (n, (section, probability)) in zip(byName.sections, byName.probabilities).enumerated() {
+                if n > 0 { out += "," }
+                JSONLine.writeString(section, to: &out)
+                out += ":"
+                JSONLine.writeNumber(JSONLine.rounded(probability), to: &out)
+            }
+            out += "}"
+            if let reviewBelow {
+                out += p.probabilities[0].probability < reviewBelow ? ",\"review\":true" : ",\"review\":false"
+            }
+            out += "}"
+            return out
+        }
+        // Sections a desk gives one name share it, their probabilities added (as the object does).
+        var shown: [(name: String, probability: Double)] = []
+        var position: [String: Int] = [:]
+        for q in p.probabilities.prefix(top ?? p.probabilities.count) {
+            let key = name(q.section), value = JSONLine.rounded(q.probability)
+            if let i = position[key] { shown[i].probability += value } else {
+                position[key] = shown.count
+                shown.append((key, value))
+            }
+        }
+        shown.sort { $0.name < $1.name }
+        for (n, entry) in shown.enumerated() {
+            if n > 0 { out += "," }
+            JSONLine.writeString(entry.name, to: &out)
+            out += ":"
+            JSONLine.writeNumber(entry.probability, to: &out)
+        }
+        out += "}"
+        if let reviewBelow {
+            out += p.probabilities[0].probability < reviewBelow ? ",\"review\":true" : ",\"review\":false"
+        }
+        out += "}"
+        return out
+    }
+
     /// A summary: `lede`, `teaser` (and whether it was shortened), `summary` and its sentences,
     /// `title` and `dateline` when found, and with `scores` every sentence's score and its parts.
     public static func summary(_ s: ArticleSummary, id: String?, file: String? = nil, scores: Bool = false) -> [String: Any] {

@@ -22,7 +22,7 @@ public enum JSONLine {
         case let b as Bool: out += b ? "true" : "false"
         case let i as Int: out += String(i)
         case let u as UInt64: out += String(u)
-        case let d as Double: out += d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)") : "null"
+        case let d as Double: writeNumber(d, to: &out)
         case let o as [String: Any]:
             out += "{"
             for (n, key) in o.keys.sorted().enumerated() {
@@ -41,6 +41,47 @@ public enum JSONLine {
             out += "]"
         default:
             out += "null"  // NSNull and anything unexpected
+        }
+    }
+
+    /// Appends `d` as a JSON number: an integral value without a fraction, others as Swift prints
+    /// them (the shortest digits that read back as `d`), non-finite as `null`. A value that
+    /// ``rounded(_:)`` made, `n / 10⁶` for an integer `n`, is written from `n` without the general
+    /// conversion (a classification line holds a probability per section); the same text.
+    public static func writeNumber(_ d: Double, to out: inout String) {
+        guard d.isFinite else { out += "null"; return }
+        if d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)); return }
+        let micro = (d * 1e6).rounded()
+        guard abs(micro) < 1e9, micro / 1e6 == d else { out += "\(d)"; return }
+        var n = Int(micro)
+        if n < 0 { out += "-"; n = -n }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var length = 0
+            func put(_ byte: UInt8) { buffer[length] = byte; length += 1 }
+            let whole = n / 1_000_000, fraction = n % 1_000_000
+            if whole == 0 && fraction < 100 {
+                // Below 10⁻⁴ Swift writes an exponent: 5e-06, 1.2e-05.
+                if fraction >= 10 {
+                    put(0x30 + UInt8(fraction / 10))
+                    if fraction % 10 != 0 { put(0x2E); put(0x30 + UInt8(fraction % 10)) }
+                    for b in "e-05".utf8 { put(b) }
+                } else {
+                    put(0x30 + UInt8(fraction))
+                    for b in "e-06".utf8 { put(b) }
+                }
+            } else {
+                for b in String(whole).utf8 { put(b) }
+                put(0x2E)
+                var digits = fraction, width = 6
+                while digits % 10 == 0 { digits /= 10; width -= 1 }
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    put(0x30 + UInt8(digits / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            out += String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
         }
     }
 

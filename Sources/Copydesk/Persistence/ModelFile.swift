@@ -105,6 +105,10 @@ public enum ModelFile {
             throw ModelFileError.malformed(path: path, reason: "header is not valid JSON")
         }
         let v = header.vocabularySize, k = header.sections.count
+        // Training sorts the sections; output that lists them by name relies on it.
+        guard zip(header.sections, header.sections.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw ModelFileError.malformed(path: path, reason: "sections not sorted by name or repeated")
+        }
         guard v >= 1, k >= 2, header.vocabularyBytes >= v, v <= Int(Int32.max),
               v.multipliedReportingOverflow(by: k).overflow == false,
               header.training.features == v else {

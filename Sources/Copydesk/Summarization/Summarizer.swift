@@ -172,6 +172,23 @@ public struct Summarizer: Sendable {
         }
     }
 
+    /// Summaries made one after another on one thread, reusing the stems earlier articles needed:
+    /// what a worker of a stream keeps (``JSONLinesPipeline``). The results are those of
+    /// ``Summarizer/summarize(_:title:length:order:teaserCharacters:clean:source:)``.
+    public struct Session {
+        public let summarizer: Summarizer
+        private var stems = SentenceGraph.StemCache()
+
+        public init(_ summarizer: Summarizer) { self.summarizer = summarizer }
+
+        public mutating func summarize(_ text: String, title: String? = nil, length: SummaryLength = .sentences(3),
+                                       order: SummaryOrder = .document, teaserCharacters: Int = 200, clean: Bool = true,
+                                       source: String = "article") throws -> ArticleSummary {
+            try summarizer.summarize(text, title: title, length: length, order: order, teaserCharacters: teaserCharacters,
+                                     clean: clean, source: source, stems: &stems)
+        }
+    }
+
     /// Summarizes many articles on up to `threads` threads. The results are in input order and do
     /// not depend on the thread count; an article that cannot be summarized gets its error.
     public func summarize(_ requests: [Request], length: SummaryLength = .sentences(3), order: SummaryOrder = .document,
@@ -181,13 +198,13 @@ public struct Summarizer: Sendable {
         // Articles differ in length (and ranking costs grow with the square of their sentences), so
         // threads take small chunks as they go rather than fixed halves.
         ParallelBlocks.dynamic(count: requests.count, chunk: 4, threads: threads) { next in
-            var stems = SentenceGraph.StemCache()
+            var session = Session(self)
             while let range = next() {
                 for i in range {
                     let r = requests[i]
                     results.set(i, Result {
-                        try self.summarize(r.text, title: r.title, length: length, order: order,
-                                           teaserCharacters: teaserCharacters, clean: clean, source: r.source, stems: &stems)
+                        try session.summarize(r.text, title: r.title, length: length, order: order,
+                                              teaserCharacters: teaserCharacters, clean: clean, source: r.source)
                     })
                 }
             }

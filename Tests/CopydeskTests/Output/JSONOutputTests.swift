@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Copydesk
+
+@Suite struct JSONOutputTests {
+    /// The number writer's fast path (values made by `rounded`) writes what the general conversion
+    /// writes: every micro-unit probability, and random values of either sign.
+    @Test func numbersAreWrittenAsSwiftPrintsThem() {
+        func reference(_ d: Double) -> String {
+            d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)") : "null"
+        }
+        func written(_ d: Double) -> String {
+            var out = ""
+            JSONLine.writeNumber(d, to: &out)
+            return out
+        }
+        for n in 0...1_000_000 {
+            let d = Double(n) / 1e6
+            #expect(written(d) == reference(d), "\(n)")
+            if n % 997 == 0 { #expect(written(-d) == reference(-d)) }
+        }
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<200_000 {
+            let raw = Double(Int64(bitPattern: generator.next()) % 2_000_000_000) / 1e6
+            for d in [raw, JSONLine.rounded(raw), raw / 1e9, raw * 1e9] {
+                #expect(written(d) == reference(d), "\(d)")
+            }
+        }
+        for d in [Double.nan, .infinity, -.infinity, 1e15, 123_456_789.25, 5e-324, 0.1 + 0.2] {
+            #expect(written(d) == reference(d), "\(d)")
+        }
+    }
+
+    /// A classification's line, written directly, is the line of its JSON object: with and without
+    /// a desk (two sections under one name add up), a top, explanations and the review flag.
+    @Test func classificationLineMatchesTheObject() throws {
+        let texts = [("goal scored in the final minute", "sports"), ("the striker scored twice", "sports"),
+                     ("council votes on the budget", "politics"), ("mayor signs the budget", "politics"),
+                     ("shares fell on the market", "business"), ("the market rallied as shares rose", "business")]
+        let model = try SectionClassifier.train(texts.map { LabeledText(text: $0.0, label: $0.1) },
+                                                tfidf: .init(minDF: .count(1)), regression: .init(calibrationFolds: 0))
+        let merging = DeskProfile(coverage: [], country: "US", sections: ["business": "News", "politics": "News", "sports": "Sport \"Desk\""])
+        for text in ["the striker scored", "budget vote", "shares and the budget", "nothing known here"] {
+            let p = model.classify(text, explain: 3)
+            for desk in [nil, merging] {
+                for top in [nil, 1, 2, 3, 10] {
+                    for explain in [false, true] {
+                        for review in [nil, 0.5, 0.99] {
+                            let direct = AnnotationJSON.classificationLine(p, id: "a\"1", desk: desk, top: top, explain: explain, reviewBelow: review)
+                            let object = JSONLine.line(AnnotationJSON.classification(p, id: "a\"1", desk: desk, top: top,
+                                                                                      explain: explain, reviewBelow: review))
+                            #expect(direct == object)
+                        }
+                    }
+                }
+            }
+            #expect(AnnotationJSON.classificationLine(p, id: nil, desk: nil) == JSONLine.line(AnnotationJSON.classification(p, id: nil, desk: nil)))
+        }
+    }
+
+    /// The stream keeps the input order across batches and threads, skips blank lines, counts and
+    /// reports failed lines, and its threads worked on one batch at the same time.
+    @Test func pipelineKeepsOrderAndRunsInParallel() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("copydesk-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lines: [String] = []
+        for i in 0..<40 {
+            if i == 7 { lines.append("") }
+            if i == 13 { lines.append("{\"id\": \"bad\", \"text\": 5}"); continue }
+            lines.append("{\"id\": \"a\(i)\", \"label\": \"x\", \"title\": \"t\", \"text\": \"article \(i)\"}")
+        }
+        let path = directory.appendingPathComponent("in.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let active = Atomic<Int>(0), mostActive = Atomic<Int>(0), workers = Atomic<Int>(0)
+        var written: [StreamOutput] = []
+        let failures = try JSONLinesPipeline(threads: 2, batchLines: 10, chunk: 1).run(
+            try JSONLinesReader(path: path),
+            makeWorker: {
+                workers.add(1, ordering: .relaxed)
+                return { line, record in
+                    let now = active.add(1, ordering: .relaxed).newValue
+                    mostActive.max(now, ordering: .relaxed)
+                    // Give the other thread time to take a line of the same batch.
+                    var waited = 0
+                    while mostActive.load(ordering: .relaxed) < 2 && waited < 200 { usleep(1_000); waited += 1 }
+                    active.subtract(1, ordering: .relaxed)
+                    switch record {
+                    case let .article(a): return StreamOutput(json: "\(line):\(a.id)")
+                    case let .invalid(id, error): return .failure(id: id, "\(error)")
+                    }
+                }
+            },
+            write: { written += $0 })
+        #expect(failures == 1)
+        let expected = (0..<40).map { i -> String in
+            let line = i + 1 + (i >= 7 ? 1 : 0)
+            return i == 13 ? "error" : "\(line):a\(i)"
+        }
+        #expect(written.map { $0.error == nil ? $0.json : "error" } == expected)
+        #expect(written[13].json.contains("\"id\":\"bad\""))
+        #expect(workers.load(ordering: .relaxed) >= 2, "each batch's lines were shared by two workers")
+        #expect(mostActive.load(ordering: .relaxed) == 2, "two workers were inside a batch at the same time")
+    }
+}
