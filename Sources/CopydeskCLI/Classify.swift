@@ -8,8 +8,8 @@ struct Classify: ParsableCommand {
 
     enum InputFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
 
-    @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
+    var model: String? { modelOption.model }
 
     @Argument(help: "Article files; '-' or nothing reads standard input.")
     var files: [String] = []
@@ -23,8 +23,8 @@ struct Classify: ParsableCommand {
     @Option(help: "List the N terms that contributed most to the chosen section.")
     var explain = 0
 
-    @Flag(help: "One JSON object per article (JSONL).")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
     @Option(help: "Refuse articles larger than this many bytes.")
     var maxBytes = TextInput.defaultMaxBytes
@@ -35,8 +35,8 @@ struct Classify: ParsableCommand {
     @Option(help: "Input kind of files: auto (HTML when the file looks like a web page), text or html.")
     var input: InputKind = .auto
 
-    @Option(help: "Threads for a JSONL stream (results keep the input order).")
-    var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
     @Option(help: "Desk profile (JSON): the paper's coverage and country, optional name and section names.")
     var desk: String?
@@ -48,7 +48,6 @@ struct Classify: ParsableCommand {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if explain < 0 { throw ValidationError("--explain must be 0 or more") }
         if maxBytes < 1 { throw ValidationError("--max-bytes must be positive") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let reviewBelow, !(reviewBelow >= 0 && reviewBelow <= 1) {
             throw ValidationError("--review-below \(reviewBelow): expected a probability between 0 and 1, such as 0.8")
         }

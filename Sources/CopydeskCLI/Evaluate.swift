@@ -12,24 +12,20 @@ struct Evaluate: ParsableCommand {
             reaches each threshold, and the accuracy among them.
             """)
 
-    @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
+    var model: String? { modelOption.model }
 
     @OptionGroup var corpus: CorpusOptions
     @OptionGroup var desks: CorpusDeskOptions
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
-    @Option(help: "Threads for vectorizing.")
-    var threads = 2
-
-    func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
     func run() throws {
         try Failure.guarded {
@@ -48,8 +44,8 @@ struct Evaluate: ParsableCommand {
                 parts.append((classifier, articles))
             }
             // Scored with the model's section names (the corpus's labels); shown with the desk's.
-            let metrics = Evaluation.renamed(Evaluation.run(parts, threads: threads, quiet: quiet), by: shown)
-            if json { JSONOutput.printLine(Evaluation.jsonObject(metrics)) } else { Evaluation.printReport(metrics) }
+            let metrics = Evaluation.run(parts, threads: threads, quiet: quiet).renamed(by: shown)
+            if json { JSONOutput.printLine(EvaluationJSON.metrics(metrics)) } else { Evaluation.printReport(metrics) }
         }
     }
 }
@@ -60,69 +56,12 @@ enum Evaluation {
         run([(classifier, articles)], threads: threads, quiet: quiet, label: label)
     }
 
-    /// Metrics over several corpora, each classified by its own binding of the same model (its desk).
+    /// ``ModelEvaluation/run(_:threads:progress:)`` with a progress bar.
     static func run(_ parts: [(classifier: SectionClassifier, articles: [Article])], threads: Int, quiet: Bool,
                     label: String = "evaluating") -> ClassificationMetrics {
-        let total = parts.reduce(0) { $0 + $1.articles.count }
-        let bar = ProgressBar(label, total: total, quiet: quiet)
+        let bar = ProgressBar(label, total: parts.reduce(0) { $0 + $1.articles.count }, quiet: quiet)
         defer { bar.finish() }
-        var pairs: [(id: String, actual: String, predicted: String)] = []
-        var confidences: [Double] = []
-        pairs.reserveCapacity(total)
-        confidences.reserveCapacity(total)
-        // Blocks for the progress bar; the threads wait for each other at the end of each.
-        let block = 4096
-        var done = 0
-        for (classifier, articles) in parts {
-            var start = 0
-            while start < articles.count {
-                let slice = articles[start..<min(start + block, articles.count)]
-                let best = classifier.bestSections(slice, threads: threads)
-                for (a, s) in zip(slice, best) {
-                    pairs.append((a.id, a.label ?? "", classifier.sections[s.section]))
-                    confidences.append(s.probability)
-                }
-                start += block
-                done += slice.count
-                bar.update(done)
-            }
-        }
-        return ClassificationMetrics(sections: parts.first?.classifier.sections ?? [], pairs: pairs, confidences: confidences)
-    }
-
-    /// `m` with the sections called by `desk`'s names (unchanged without a desk or renames).
-    static func renamed(_ m: ClassificationMetrics, by desk: DeskProfile?) -> ClassificationMetrics {
-        guard let desk, !desk.sections.isEmpty else { return m }
-        var r = m
-        r.sections = m.sections.map(desk.displayName)
-        r.perSection = m.perSection.map { var s = $0; s.section = desk.displayName(of: s.section); return s }
-        r.mostConfused = m.mostConfused.map {
-            var c = $0
-            c.actual = desk.displayName(of: c.actual)
-            c.predicted = desk.displayName(of: c.predicted)
-            return c
-        }
-        return r
-    }
-
-    static func jsonObject(_ m: ClassificationMetrics) -> [String: Any] {
-        let r = JSONOutput.rounded
-        var perClass: [String: Any] = [:]
-        for s in m.perSection {
-            perClass[s.section] = ["precision": r(s.precision), "recall": r(s.recall), "f1": r(s.f1), "support": s.support]
-        }
-        return [
-            "articles": m.count, "accuracy": r(m.accuracy), "macro_f1": r(m.macroF1), "micro_f1": r(m.microF1),
-            "weighted_f1": r(m.weightedF1), "per_class": perClass,
-            "confusion": ["labels": m.sections, "matrix": m.confusion],
-            "ece": m.ece.map { r($0) as Any } ?? NSNull(),
-            "coverage": (m.coverage ?? []).map {
-                ["threshold": r($0.threshold), "coverage": r($0.coverage), "accuracy": r($0.accuracy)] as [String: Any]
-            },
-            "most_confused": m.mostConfused.map {
-                ["actual": $0.actual, "predicted": $0.predicted, "count": $0.count, "examples": $0.examples] as [String: Any]
-            },
-        ]
+        return ModelEvaluation.run(parts, threads: threads) { bar.update($0) }
     }
 
     static func printReport(_ m: ClassificationMetrics) {

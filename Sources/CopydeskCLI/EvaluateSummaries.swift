@@ -24,11 +24,11 @@ struct EvaluateSummaries: ParsableCommand {
 
     @OptionGroup var weights: SummaryOptions
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func run() throws {
         try Failure.guarded {
@@ -44,39 +44,14 @@ struct EvaluateSummaries: ParsableCommand {
             let articles = try CorpusReader.read(path, format: .jsonl).filter { !($0.summary ?? "").isEmpty }
             guard !articles.isEmpty else { throw CorpusError.empty(path: path + " (no article has a reference summary)") }
             let summarizer = Summarizer(try weights.configuration())
-            let rouge = ROUGE(stemming: !noStemming)
-            let splitter = SentenceSplitter()
-            var ours = RougeTotals(), lead = RougeTotals()
-            var lines: [String] = []
             let bar = ProgressBar("summarizing", total: articles.count, quiet: quiet)
             let started = Date()
-            var summarizingSeconds = 0.0
-            for (n, a) in articles.enumerated() {
-                let reference = a.summary ?? ""
-                let k = fixed ?? max(1, splitter.split(reference).count)
-                let t0 = Date()
-                let text: String
-                let leadText: String
-                do {
-                    let s = try summarizer.summarize(a.text, title: a.title, length: .sentences(k), teaserCharacters: 10_000,
-                                                     clean: false, source: a.id)
-                    text = s.summaryText
-                    leadText = s.sentences.prefix(k).map(\.text).joined(separator: " ")
-                } catch is SummarizationError {
-                    text = ""
-                    leadText = ""
-                }
-                summarizingSeconds += Date().timeIntervalSince(t0)
-                let referenceTokens = rouge.tokens(reference)
-                ours.add(rouge.score(referenceTokens: referenceTokens, candidateTokens: rouge.tokens(text)))
-                lead.add(rouge.score(referenceTokens: referenceTokens, candidateTokens: rouge.tokens(leadText)))
-                if output != nil, let data = try? JSONSerialization.data(withJSONObject: ["id": a.id, "summary": text], options: [.sortedKeys]) {
-                    lines.append(String(decoding: data, as: UTF8.self))
-                }
-                bar.update(n + 1)
-            }
+            let result = SummaryEvaluation.run(articles, summarizer: summarizer, sentences: fixed,
+                                               rouge: ROUGE(stemming: !noStemming)) { bar.update($0) }
             bar.finish()
+            let summarizingSeconds = result.summarizingSeconds
             if let output {
+                let lines = result.summaries.map { JSONLine.line(["id": $0.id, "summary": $0.text]) }
                 do { try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: output) } catch {
                     throw IOFailure(description: "\(output): cannot write summaries")
                 }
@@ -86,37 +61,29 @@ struct EvaluateSummaries: ParsableCommand {
             if json {
                 JSONOutput.printLine([
                     "articles": articles.count, "length": length, "stemming": !noStemming,
-                    "copydesk": ours.object(count), "lead": lead.object(count), "lead_name": label,
+                    "copydesk": Self.object(result.copydesk, articles.count), "lead": Self.object(result.lead, articles.count),
+                    "lead_name": label,
                     "summarize_seconds": JSONOutput.rounded(summarizingSeconds),
                     "seconds_per_1000": JSONOutput.rounded(summarizingSeconds * 1000 / count),
                 ])
             } else {
                 print("\(articles.count) articles from \(path), length \(length), ROUGE F1 × 100\(noStemming ? " (no stemming)" : "")")
                 print("method      ROUGE-1  ROUGE-2  ROUGE-L")
-                print(ours.row("Copydesk", count))
-                print(lead.row(label, count))
+                print(Self.row("Copydesk", result.copydesk, articles.count))
+                print(Self.row(label, result.lead, articles.count))
                 print(String(format: "summarizing took %.2f s (%.2f s per 1,000 articles); whole run %.2f s",
                              summarizingSeconds, summarizingSeconds * 1000 / count, Date().timeIntervalSince(started)))
             }
         }
     }
-}
 
-/// Sums of ROUGE F1 over articles.
-struct RougeTotals {
-    var r1 = 0.0, r2 = 0.0, rl = 0.0
-
-    mutating func add(_ s: ROUGEScores) {
-        r1 += s.rouge1.f1
-        r2 += s.rouge2.f1
-        rl += s.rougeL.f1
+    static func object(_ t: RougeTotals, _ articles: Int) -> [String: Double] {
+        let p = t.percentages(over: articles)
+        return ["rouge1": JSONOutput.rounded(p.rouge1), "rouge2": JSONOutput.rounded(p.rouge2), "rougeL": JSONOutput.rounded(p.rougeL)]
     }
 
-    func object(_ n: Double) -> [String: Double] {
-        ["rouge1": JSONOutput.rounded(100 * r1 / n), "rouge2": JSONOutput.rounded(100 * r2 / n), "rougeL": JSONOutput.rounded(100 * rl / n)]
-    }
-
-    func row(_ name: String, _ n: Double) -> String {
-        name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %7.2f  %7.2f", 100 * r1 / n, 100 * r2 / n, 100 * rl / n)
+    static func row(_ name: String, _ t: RougeTotals, _ articles: Int) -> String {
+        let p = t.percentages(over: articles)
+        return name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %7.2f  %7.2f", p.rouge1, p.rouge2, p.rougeL)
     }
 }

@@ -14,17 +14,16 @@ struct Extract: ParsableCommand {
     @Option(help: "Input format: html (one page per file) or jsonl (one {\"id\", \"html\"} object per line).")
     var format: InputFormat = .html
 
-    @Flag(help: "Print one JSON object per page (JSONL input always gives JSONL).")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
     @Option(help: "Refuse pages (and JSONL lines) larger than this many bytes.")
     var maxBytes = TextInput.defaultMaxBytes
 
-    @Option(help: "Threads for a JSONL stream (results keep the input order).")
-    var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if maxBytes < 1 { throw ValidationError("--max-bytes must be positive") }
     }
 

@@ -147,3 +147,30 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
+/// `--model`, for the commands that read a model.
+struct ModelOption: ParsableArguments {
+    @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
+    var model: String?
+}
+
+/// `--threads`, validated in one place.
+struct ThreadsOption: ParsableArguments {
+    @Option(help: "Threads (the output does not depend on it).")
+    var threads = 2
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// `--json`.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print JSON: one object per article, or one for the whole run.")
+    var json = false
+}
+
+/// `--quiet`.
+struct QuietOption: ParsableArguments {
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+}

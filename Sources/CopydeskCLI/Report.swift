@@ -6,8 +6,8 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write an evaluation report as one self-contained HTML file (inline SVG and CSS, nothing fetched).")
 
-    @Option(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
+    var model: String? { modelOption.model }
 
     @OptionGroup var corpus: CorpusOptions
     @OptionGroup var desks: CorpusDeskOptions
@@ -21,14 +21,13 @@ struct Report: ParsableCommand {
     @Option(help: "Top terms listed per section.")
     var terms = 10
 
-    @Option(help: "Threads for classifying.")
-    var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if confused < 0 || terms < 0 { throw ValidationError("--confused and --terms must be 0 or more") }
     }
 

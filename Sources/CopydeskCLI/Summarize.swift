@@ -76,18 +76,17 @@ struct Summarize: ParsableCommand {
     @Flag(help: "Summarize the text as given, without removing page chrome.")
     var noClean = false
 
-    @Flag(help: "One JSON object per article.")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
-    @Option(help: "Threads for JSON Lines input (the output does not depend on it).")
-    var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads }
 
     func validate() throws {
         let given = [sentences, words, chars].compactMap { $0 }
         if given.count > 1 { throw ValidationError("give at most one of --sentences, --words, --chars") }
         if let n = given.first, n < 1 { throw ValidationError("the summary length must be at least 1") }
         if teaserChars < 1 { throw ValidationError("--teaser-chars must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     var length: SummaryLength {

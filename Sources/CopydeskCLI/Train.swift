@@ -19,8 +19,8 @@ struct Train: ParsableCommand {
     @Option(help: "Seed of the hold-out split.")
     var seed: UInt64 = 42
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func validate() throws {
         // Fail before training, not after: the model's folder must exist and be writable.
@@ -99,24 +99,12 @@ struct TrainingRun {
 
     func train(_ corpora: [(articles: [Article], desk: DeskProfile?)], tfidf: TFIDFConfiguration,
                regression: LogisticRegressionConfiguration) throws -> SectionClassifier {
-        var matchers: [DeskProfile: PlaceMatcher] = [:]
-        var examples: [LabeledText] = []
-        func matcher(_ profile: DeskProfile?) -> PlaceMatcher? {
-            guard let profile else { return nil }
-            if let m = matchers[profile] { return m }
-            let m = PlaceMatcher(profile: profile)
-            matchers[profile] = m
-            return m
-        }
-        for (articles, desk) in corpora {
-            // A record's own desk wins over its corpus's.
-            examples += articles.map { LabeledText(text: $0.classifierInput, label: $0.label ?? "", desk: matcher($0.desk ?? desk)) }
-        }
-        let vectorizing = ProgressBar("\(label): vectorizing", total: examples.count, quiet: quiet)
+        let total = corpora.reduce(0) { $0 + $1.articles.count }
+        let vectorizing = ProgressBar("\(label): vectorizing", total: total, quiet: quiet)
         let optimizing = ProgressBar("\(label): optimizing", total: regression.maxIterations, quiet: quiet)
         let calibrating = ProgressBar("\(label): calibrating", total: regression.calibrationFolds, quiet: quiet)
         defer { vectorizing.finish(); optimizing.finish(); calibrating.finish() }
-        return try SectionClassifier.train(examples, tfidf: tfidf, regression: regression) { event in
+        return try SectionClassifier.train(corpora: corpora, tfidf: tfidf, regression: regression) { event in
             switch event {
             case let .vectorized(n): vectorizing.update(n)
             case let .iteration(i, value, gradientNorm):
