@@ -74,7 +74,7 @@ struct Classify: ParsableCommand {
                     }
                 case .jsonl:
                     let reader = try JSONLinesReader(path: input, maxLineBytes: maxBytes)
-                    let explain = explain, top = top, reviewBelow = reviewBelow, path = reader.path
+                    let explain = explain, top = top, reviewBelow = reviewBelow, path = reader.displayName
                     failures += try JSONLinesPipeline(threads: threads).run(reader, makeWorker: {
                         { line, record in
                             switch record {

@@ -120,7 +120,7 @@ struct Summarize: ParsableCommand {
                 case .jsonl:
                     let reader = try JSONLinesReader(path: file, maxLineBytes: input.maxBytes)
                     let length = length, order = order, teaserChars = teaserChars, clean = !noClean, withScores = scores
-                    let path = reader.path
+                    let path = reader.displayName
                     failures += try JSONLinesPipeline(threads: threads).run(reader, makeWorker: {
                         var session = Summarizer.Session(summarizer)
                         return { line, record in

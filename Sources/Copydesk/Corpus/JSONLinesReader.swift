@@ -227,7 +227,8 @@ public final class JSONLinesReader {
         }
     }
 
-    var displayName: String { path == "-" ? "<stdin>" : path }
+    /// The stream's name in messages: its path, or `<stdin>`.
+    public var displayName: String { path == "-" ? "<stdin>" : path }
 
     /// The `id` of a line that could not be decoded, found by a plain scan for `"id": "…"` or a number.
     static func recoverId(_ bytes: [UInt8]) -> String? {
