@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/copydesk
 MODEL = models/sections.cdm
 
-.PHONY: all deps build release serve-build serve test test-browser test-replicas test-spark demo model report-check bench fuzz clean
+.PHONY: all deps build release serve-build serve test test-browser test-replicas test-spark demo model report-check bench fuzz docs clean
 
 all: build
 
@@ -65,6 +65,13 @@ model: release
 ## no console errors); the screenshot is .build/report-check/report.png.
 report-check: release
 	@scripts/report-check.sh $(RELEASE_BIN) $(MODEL)
+
+## The library's API documentation (DocC, swift-docc-plugin): a static site in .build/docs
+## (open .build/docs/documentation/copydesk/index.html through a web server). Not part of make test.
+docs: deps
+	swift package --allow-writing-to-directory .build/docs generate-documentation --target Copydesk \
+		--output-path .build/docs --transform-for-static-hosting
+	@echo "documentation: .build/docs (start at documentation/copydesk)"
 
 ## Benchmarks against the peers (release build); BENCH_QUICK=1 for a short run.
 bench: serve-build

@@ -32,7 +32,7 @@ public struct OptimizerReport: Sendable, Codable, Equatable {
 /// where `R` is upper triangular with `Rᵢⱼ = sᵢᵀyⱼ (i ≤ j)` and `D = diag(sᵢᵀyᵢ)`. The products
 /// `Sᵀg`, `Yᵀg`, `S t₁` and `Y t₂` are four BLAS `dgemv` calls over the stored pairs; the triangular
 /// solves are LAPACK `dtrtrs`. The classic two-loop recursion (Nocedal & Wright, Algorithm 7.4) gives
-/// the same direction and is kept as ``twoLoopDirection`` for tests.
+/// the same direction and is kept as `PairHistory.twoLoopDirection` for tests.
 ///
 /// The step satisfies the Armijo condition, found by backtracking with safeguarded quadratic
 /// interpolation. For the strongly convex objectives Copydesk fits (L2-regularised), every accepted

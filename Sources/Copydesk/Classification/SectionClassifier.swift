@@ -71,7 +71,7 @@ public struct SectionClassifier: Sendable {
     public let calibration: Calibration?
     /// The desk profiles the model learnt from, if any (see ``ModelDesk``).
     public let desk: ModelDesk?
-    /// The desk whose places this instance recognises in the texts it classifies (``using(desk:)``).
+    /// The desk whose places this instance recognises in the texts it classifies (``using(desk:gazetteer:)``).
     public let places: PlaceMatcher?
     /// `1 / temperature`: scores are multiplied by it before the softmax.
     let scoreScale: Double
@@ -121,7 +121,7 @@ public struct SectionClassifier: Sendable {
 
     /// Fits TF-IDF and the regression on `examples`, and the calibration on out-of-fold scores.
     ///
-    /// The texts are counted once (``CorpusCounts``); the calibration's fold models and the model
+    /// The texts are counted once (`CorpusCounts`); the calibration's fold models and the model
     /// itself are fitted from those counts, each with its own vocabulary and idf.
     ///
     /// - Throws: ``ConfigurationError`` for invalid settings, ``TrainingError`` for unusable data,

@@ -70,8 +70,8 @@ public enum CorpusReader {
     ///   - requireLabels: refuse (or with `skipInvalid` skip) articles without a label.
     ///   - skipInvalid: skip malformed records and count them instead of failing on the first.
     ///   - threads: threads decoding JSON Lines. More is faster, but each thread's allocations stay in
-    ///     its own malloc arena: on 20 Newsgroups, decoding on two threads raised training's peak
-    ///     memory by 37 MB, so training reads on one.
+    ///     its own malloc arena and raise the peak memory of what follows, so training reads on one
+    ///     (BENCHMARKS.md).
     /// - Throws: ``CorpusError`` naming the file and line of the first bad record, or an empty corpus.
     public static func read(_ path: String, format: CorpusFormat? = nil, csvColumns: CSVColumns = .init(),
                             requireLabels: Bool, skipInvalid: Bool,

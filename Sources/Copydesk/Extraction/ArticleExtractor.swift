@@ -22,7 +22,7 @@ public struct ExtractedArticle: Sendable, Equatable {
 /// The body, step by step:
 /// 1. Furniture goes: `script`, `style`, `nav`, `aside`, `footer`, `form`, `figcaption`, … hidden
 ///    elements, and elements whose class or id reads like comments, sharing, related links, ads or
-///    cookie notices (``unlikely``) unless it also reads like the article (``likely``).
+///    cookie notices (`unlikely`) unless it also reads like the article (`likely`).
 /// 2. Each paragraph-like element (`p`, `pre`, `td`, `blockquote`, and a `div` holding text
 ///    directly) with at least 25 characters scores `1 + commas + min(3, characters / 100)`, added to
 ///    its parent and half to its grandparent. A candidate starts from its tag (`article` +10, `div`

@@ -100,7 +100,7 @@ public struct HTMLDocument {
 
     /// Parses `bytes`.
     ///
-    /// - Throws: ``ExtractionError/notHTML`` when libxml2 finds no document at all (empty input).
+    /// - Throws: ``ExtractionError/notHTML(source:)`` when libxml2 finds no document at all (empty input).
     public init(bytes: [UInt8], source: String = "page") throws {
         guard !bytes.isEmpty else { throw ExtractionError.empty(source: source) }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue

@@ -75,7 +75,7 @@ public enum BLAS {
 
 extension BLAS {
     /// `C ← α·A·Aᵀ + β·C` for a row-major `n × k` matrix `A`, writing the upper triangle of the
-    /// row-major `n × n` matrix `C` only (half the work of ``gemm``).
+    /// row-major `n × n` matrix `C` only (half the work of `gemm`).
     @inlinable
     public static func syrkUpper(
         n: Int, k: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,

@@ -73,7 +73,7 @@ public enum ModelFile {
     // MARK: - Reading
 
     /// Reads and checks the model file at `path`. The file is mapped, not copied: the weights are
-    /// used from the mapping once checked (see ``MappedFile``).
+    /// used from the mapping once checked (see `MappedFile`).
     public static func read(from path: String) throws -> SectionClassifier {
         let file = try MappedFile(path: path)
         return try decode(file.bytes, path: path, mapped: file)

@@ -62,7 +62,7 @@ public struct TokenizerConfiguration: Sendable, Codable, Hashable {
 /// Tokens of one text, stored back to back in one byte buffer so that no `String` is made per token.
 ///
 /// The storage is raw memory reused across texts (``removeAll()`` keeps it), written by the
-/// tokenizer through a ``TokenWriter`` without per-byte bookkeeping. A copy of a list shares the
+/// tokenizer through a `TokenWriter` without per-byte bookkeeping. A copy of a list shares the
 /// storage until one of them is written (copy on write).
 public struct TokenList: @unchecked Sendable {
     final class Storage {
