@@ -126,16 +126,64 @@ public struct ArticleCleaner: Sendable {
         "unlimited access", "support our journalism", "become a member",
     ]
 
+    /// The phrases' UTF-8 bytes, searched in a block's lowercased bytes (a byte search finds what a
+    /// string search finds: UTF-8 never puts these bytes inside another character).
+    private static let boilerplateBytes = boilerplatePhrases.map { Array($0.utf8) }
+
+    static func containsBoilerplate(_ text: String) -> Bool {
+        var lower = text.lowercased()
+        return lower.withUTF8 { h in
+            boilerplateBytes.contains { phrase in
+                guard phrase.count <= h.count else { return false }
+                let first = phrase[0]
+                for start in 0...(h.count - phrase.count) where h[start] == first {
+                    var k = 1
+                    while k < phrase.count && h[start + k] == phrase[k] { k += 1 }
+                    if k == phrase.count { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    private static let tokenizer = Tokenizer(.init(minimumLength: 1))
+
+    /// The function words by their token hash (``TermHash/segmentHash(_:_:)``, which the tokenizer
+    /// stores with each token), so that a block's tokens are checked without a string each.
+    private static let functionWordsByHash: [UInt64: [[UInt8]]] = {
+        var table: [UInt64: [[UInt8]]] = [:]
+        for word in functionWords {
+            let bytes = Array(word.utf8)
+            let h = bytes.withUnsafeBufferPointer { TermHash.segmentHash($0.baseAddress!, $0.count) }
+            table[h, default: []].append(bytes)
+        }
+        return table
+    }()
+
+    /// The number of `tokens` that are function words.
+    static func functionWordCount(_ tokens: TokenList) -> Int {
+        let words = tokens.storage.tokens
+        var count = 0
+        for i in 0..<words.count {
+            guard let candidates = functionWordsByHash[words.hashes[i]] else { continue }
+            let r = words.range(i)
+            let token = UnsafeBufferPointer(start: words.bytes + r.lowerBound, count: r.count)
+            if candidates.contains(where: { $0.elementsEqual(token) }) { count += 1 }
+        }
+        return count
+    }
+
     func classify(_ text: String) -> Block {
-        let tokens = Tokenizer(.init(minimumLength: 1)).tokens(text)
+        var tokens = TokenList()
+        var copy = text
+        copy.withUTF8 { ArticleCleaner.tokenizer.tokenize($0, into: &tokens) }
         let words = tokens.count
-        let lower = text.lowercased()
         func block(_ kind: Kind) -> Block { Block(text: text, kind: kind, words: words) }
         if let first = text.unicodeScalars.first, ">•*|·▪►".unicodeScalars.contains(first) { return block(.listItem) }
         if isCaption(text) { return block(.caption) }
         if isByline(text, words: words) { return block(.byline) }
-        if words <= 40, ArticleCleaner.boilerplatePhrases.contains(where: { lower.contains($0) }) { return block(.boilerplate) }
-        let function = tokens.filter { ArticleCleaner.functionWords.contains($0) }.count
+        if words <= 40, ArticleCleaner.containsBoilerplate(text) { return block(.boilerplate) }
+        let function = ArticleCleaner.functionWordCount(tokens)
         let endsLikeSentence = endsWithSentencePunctuation(text)
         if endsLikeSentence && words >= 4 && (words < 12 || Double(function) >= 0.12 * Double(words)) { return block(.prose) }
         if endsLikeSentence && words >= 25 { return block(.prose) }
