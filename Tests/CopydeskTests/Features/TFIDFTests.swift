@@ -61,6 +61,10 @@ import Testing
             #expect(row.indices.map(Int.init) == x.row(i).map(\.column))
             #expect(zip(row.values, x.row(i).map(\.value)).allSatisfy { isClose($0, $1) })
         }
+        // Many texts on two threads: enough of them to be split into two blocks (asserted).
+        let many = Array(repeatElement(texts, count: 12).joined())
+        #expect(ParallelBlocks(count: many.count, threads: 2).ranges.count == 2)
+        #expect(v.transform(many, threads: 2) == x.selectingRows(many.indices.map { $0 % texts.count }))
         #expect(v.transform(texts, threads: 2) == x)
     }
 
