@@ -85,6 +85,12 @@ struct Classify: ParsableCommand {
                                 if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
                                     return .failure(id: article.id, "\(path):\(line): the article is empty")
                                 }
+                                if profile == nil, top == nil, explain == 0 {
+                                    // Every section under the model's names: no ranking needed.
+                                    return StreamOutput(json: AnnotationJSON.classificationLine(
+                                        probabilities: classifier.probabilities(of: text), of: classifier, id: article.id,
+                                        reviewBelow: reviewBelow))
+                                }
                                 let p = classifier.classify(text, explain: explain)
                                 return StreamOutput(json: AnnotationJSON.classificationLine(
                                     p, id: article.id, desk: profile, top: top, explain: explain > 0, reviewBelow: reviewBelow))

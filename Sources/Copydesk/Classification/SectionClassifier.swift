@@ -75,6 +75,8 @@ public struct SectionClassifier: Sendable {
     public let places: PlaceMatcher?
     /// `1 / temperature`: scores are multiplied by it before the softmax.
     let scoreScale: Double
+    /// Each section as a JSON key with its colon (`"name":`), for lines that list every section.
+    let sectionKeys: [String]
 
     init(vectorizer: TFIDFVectorizer, regression: LogisticRegressionConfiguration, sections: [String],
          coefficients: CoefficientMatrix, intercepts: [Double], report: TrainingReport,
@@ -89,6 +91,7 @@ public struct SectionClassifier: Sendable {
         self.desk = desk
         self.places = places
         scoreScale = 1 / (calibration?.temperature ?? 1)
+        sectionKeys = sections.map { var key = ""; JSONLine.writeString($0, to: &key); return key + ":" }
     }
 
     /// The same model reading texts as `profile`'s desk: its coverage is the desk area, its country
@@ -257,6 +260,13 @@ public struct SectionClassifier: Sendable {
         let z = scores(x)
         let p = SectionClassifier.softmax(scoreScale == 1 ? z : z.map { $0 * scoreScale })
         return calibration?.adjusted(p) ?? p
+    }
+
+    /// The probabilities of `text`'s sections, in the order of ``sections`` (calibrated when the
+    /// model is), without ranking them.
+    public func probabilities(of text: String) -> [Double] {
+        let index = vectorizer.lookupIndex
+        return vectorizer.counters.with { probabilities(vector(text, using: $0, index: index)) }
     }
 
     /// Classifies `text`; with `explain > 0`, lists that many terms that pushed the chosen section most.

@@ -97,6 +97,35 @@ public enum AnnotationJSON {
         return out
     }
 
+    /// The line ``classificationLine(_:id:desk:top:explain:reviewBelow:)`` writes for a model's
+    /// own section names, every section and no explanation, from the probabilities alone (in the
+    /// model's section order, as ``SectionClassifier/probabilities(of:)`` gives them): what a stream
+    /// without a desk writes per article, without ranking the sections.
+    public static func classificationLine(probabilities p: [Double], of model: SectionClassifier, id: String?,
+                                          reviewBelow: Double? = nil) -> String {
+        let best = SectionClassifier.best(p)
+        var out = ""
+        out.reserveCapacity(64 + 40 * p.count)
+        out += "{"
+        if let id {
+            out += "\"id\":"
+            JSONLine.writeString(id, to: &out)
+            out += ","
+        }
+        out += "\"label\":"
+        out += model.sectionKeys[best].dropLast()
+        out += ",\"probabilities\":{"
+        for (n, (key, probability)) in zip(model.sectionKeys, p).enumerated() {
+            if n > 0 { out += "," }
+            out += key
+            JSONLine.writeNumber(JSONLine.rounded(probability), to: &out)
+        }
+        out += "}"
+        if let reviewBelow { out += p[best] < reviewBelow ? ",\"review\":true" : ",\"review\":false" }
+        out += "}"
+        return out
+    }
+
     /// A summary: `lede`, `teaser` (and whether it was shortened), `summary` and its sentences,
     /// `title` and `dateline` when found, and with `scores` every sentence's score and its parts.
     public static func summary(_ s: ArticleSummary, id: String?, file: String? = nil, scores: Bool = false) -> [String: Any] {

@@ -56,6 +56,12 @@ import Testing
                 }
             }
             #expect(AnnotationJSON.classificationLine(p, id: nil, desk: nil) == JSONLine.line(AnnotationJSON.classification(p, id: nil, desk: nil)))
+            // The stream's unranked line, from the probabilities in section order alone.
+            for review in [nil, 0.5, 0.99] {
+                #expect(AnnotationJSON.classificationLine(probabilities: model.probabilities(of: text), of: model, id: "a\"1",
+                                                          reviewBelow: review)
+                        == AnnotationJSON.classificationLine(p, id: "a\"1", desk: nil, reviewBelow: review))
+            }
         }
     }
 
