@@ -48,9 +48,6 @@ public struct Prediction: Sendable {
     public var explanation: [TermContribution]
     /// The chosen section's intercept: the rest of its score.
     public var intercept: Double
-    /// The model's sections (sorted by name) with their probabilities in that order, for writers
-    /// that list every section by name (``AnnotationJSON/classificationLine(_:id:desk:top:explain:reviewBelow:)``).
-    var byName: (sections: [String], probabilities: [Double])?
 }
 
 /// A fitted section classifier: TF-IDF features and a multinomial logistic regression.
@@ -334,7 +331,7 @@ public struct SectionClassifier: Sendable {
             .map { SectionProbability(section: sections[$0], probability: p[$0]) }
         return Prediction(section: sections[best], probabilities: ranked,
                           explanation: explain > 0 ? explanation(for: x, section: best, limit: explain) : [],
-                          intercept: intercepts[best], byName: (sections, p))
+                          intercept: intercepts[best])
     }
 
     /// The index of the largest probability, the first of equals.

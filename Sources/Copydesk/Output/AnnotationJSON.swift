@@ -25,8 +25,7 @@ public enum AnnotationJSON {
     }
 
     /// ``classification(_:id:desk:top:explain:reviewBelow:)`` as its JSON line, written directly
-    /// (the same text as ``JSONLine/line(_:)`` of the object, without building it): what a stream of
-    /// classifications writes per article.
+    /// (the same text as ``JSONLine/line(_:)`` of the object, without building it).
     public static func classificationLine(_ p: Prediction, id: String?, desk: DeskProfile?, top: Int? = nil,
                                           explain: Bool = false, reviewBelow: Double? = nil) -> String {
         let name = { (section: String) in desk?.displayName(of: section) ?? section }
@@ -49,31 +48,10 @@ public enum AnnotationJSON {
             }
             out += "],"
         }
-        if let id {
-            out += "\"id\":"
-            JSONLine.writeString(id, to: &out)
-            out += ","
-        }
-        out += "\"label\":"
-        JSONLine.writeString(name(p.section), to: &out)
-        out += ",\"probabilities\":{"
-        if desk == nil, top == nil || top! >= p.probabilities.count, let byName = p.byName {
-            // Every section under the model's own names, which are sorted already.
-            for (n, (section, probability)) in zip(byName.sections, byName.probabilities).enumerated() {
-                if n > 0 { out += "," }
-                JSONLine.writeString(section, to: &out)
-                out += ":"
-                JSONLine.writeNumber(JSONLine.rounded(probability), to: &out)
-            }
-            out += "}"
-            if let reviewBelow {
-                out += p.probabilities[0].probability < reviewBelow ? ",\"review\":true" : ",\"review\":false"
-            }
-            out += "}"
-            return out
-        }
+        var label = ""
+        JSONLine.writeString(name(p.section), to: &label)
         // Sections a desk gives one name share it, their probabilities added (as the object does).
-        var shown: [(name: String, probability: Double)] = []
+        var shown: [(key: String, probability: Double)] = []
         var position: [String: Int] = [:]
         for q in p.probabilities.prefix(top ?? p.probabilities.count) {
             let key = name(q.section), value = JSONLine.rounded(q.probability)
@@ -82,18 +60,10 @@ public enum AnnotationJSON {
                 shown.append((key, value))
             }
         }
-        shown.sort { $0.name < $1.name }
-        for (n, entry) in shown.enumerated() {
-            if n > 0 { out += "," }
-            JSONLine.writeString(entry.name, to: &out)
-            out += ":"
-            JSONLine.writeNumber(entry.probability, to: &out)
-        }
-        out += "}"
-        if let reviewBelow {
-            out += p.probabilities[0].probability < reviewBelow ? ",\"review\":true" : ",\"review\":false"
-        }
-        out += "}"
+        shown.sort { $0.key < $1.key }
+        writeRest(id: id, label: label, keys: shown.lazy.map { var k = ""; JSONLine.writeString($0.key, to: &k); return k + ":" },
+                  probabilities: shown.lazy.map(\.probability),
+                  review: reviewBelow.map { p.probabilities[0].probability < $0 }, to: &out)
         return out
     }
 
@@ -107,23 +77,32 @@ public enum AnnotationJSON {
         var out = ""
         out.reserveCapacity(64 + 40 * p.count)
         out += "{"
+        writeRest(id: id, label: String(model.sectionKeys[best].dropLast()), keys: model.sectionKeys,
+                  probabilities: p.lazy.map(JSONLine.rounded), review: reviewBelow.map { p[best] < $0 }, to: &out)
+        return out
+    }
+
+    /// The keys after `explanation`, in order: `id`, `label` (already quoted), `probabilities` (each
+    /// key already quoted with its colon, its value rounded), `review`; then the closing brace.
+    private static func writeRest<Keys: Sequence<String>, Values: Sequence<Double>>(
+        id: String?, label: String, keys: Keys, probabilities: Values, review: Bool?, to out: inout String
+    ) {
         if let id {
             out += "\"id\":"
             JSONLine.writeString(id, to: &out)
             out += ","
         }
         out += "\"label\":"
-        out += model.sectionKeys[best].dropLast()
+        out += label
         out += ",\"probabilities\":{"
-        for (n, (key, probability)) in zip(model.sectionKeys, p).enumerated() {
+        for (n, (key, probability)) in zip(keys, probabilities).enumerated() {
             if n > 0 { out += "," }
             out += key
-            JSONLine.writeNumber(JSONLine.rounded(probability), to: &out)
+            JSONLine.writeNumber(probability, to: &out)
         }
         out += "}"
-        if let reviewBelow { out += p[best] < reviewBelow ? ",\"review\":true" : ",\"review\":false" }
+        if let review { out += review ? ",\"review\":true" : ",\"review\":false" }
         out += "}"
-        return out
     }
 
     /// A summary: `lede`, `teaser` (and whether it was shortened), `summary` and its sentences,
