@@ -8,7 +8,6 @@ pair through nginx (on this machine the replicas, nginx and wrk share the same c
 
 usage: scripts/replicas.py BUILD_DIR [--bench] [--if-available]
 """
-import http.client
 import json
 import os
 import re
@@ -20,26 +19,13 @@ import sys
 import tempfile
 import time
 
+from servicecheck import call, check, failures, start
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-failures = []
-
-
-def check(ok, message):
-    print(("  ok    " if ok else "  FAIL  ") + message)
-    if not ok:
-        failures.append(message)
 
 
 def replica(binary, model):
-    p = subprocess.Popen([binary, "--model", model, "--port", "0", "--log-level", "warning"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True)
-    deadline = time.time() + 30
-    while time.time() < deadline and p.poll() is None:
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", p.stdout.readline() or "")
-        if m:
-            return p, int(m.group(1))
-    p.kill()
-    sys.exit("replicas: a replica did not start")
+    return start(binary, ["--model", model, "--log-level", "warning"], subprocess.DEVNULL, "replicas: a replica")
 
 
 def free_port():
@@ -48,16 +34,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def call(port, method, path, body=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-        r = c.getresponse()
-        return r.status, r.read()
-    finally:
-        c.close()
 
 
 def served(port):

@@ -24,38 +24,20 @@ import tempfile
 import threading
 import time
 
+import servicecheck
+from servicecheck import check, failures, start
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARTICLE = open(os.path.join(ROOT, "corpora", "newsroom", "local", "02-water-main-break.txt"), encoding="utf-8").read()
-failures = []
 
 
-def check(ok, message):
-    print(("  ok    " if ok else "  FAIL  ") + message)
-    if not ok:
-        failures.append(message)
-
-
-def start(binary, args):
+def start_service(binary, args):
     log = tempfile.NamedTemporaryFile("w", prefix="copydesk-faults-", suffix=".log", delete=False)
-    server = subprocess.Popen([binary, "--port", "0"] + args, stdout=subprocess.PIPE, stderr=log, text=True)
-    deadline = time.time() + 30
-    while time.time() < deadline and server.poll() is None:
-        match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", server.stdout.readline() or "")
-        if match:
-            return server, int(match.group(1))
-    server.kill()
-    sys.exit(f"service-faults: the service did not start (log: {log.name})")
+    return start(binary, args, log, f"service-faults: the service (log: {log.name})")
 
 
 def call(port, method, path, body=None, headers=None, timeout=60):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"Authorization": "Bearer " + TOKEN, **(headers or {})}
-    try:
-        c.request(method, path, body=body, headers=headers)
-        r = c.getresponse()
-        return r.status, r.read()
-    finally:
-        c.close()
+    return servicecheck.call(port, method, path, body, {"Authorization": "Bearer " + TOKEN, **(headers or {})}, timeout)
 
 
 def in_flight(port):
@@ -207,7 +189,7 @@ def main():
     TOKEN = "faults-" + os.urandom(12).hex()
     token_file = os.path.join(work, "token")
     open(token_file, "w").write(TOKEN + "\n")
-    server, port = start(binary, ["--model", model, "--token-file", token_file, "--time-budget", "120"])
+    server, port = start_service(binary, ["--model", model, "--token-file", token_file, "--time-budget", "120"])
     try:
         disconnects(port)
         slow_clients(port)
