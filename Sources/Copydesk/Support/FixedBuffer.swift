@@ -17,7 +17,7 @@ final class FixedBuffer<Element>: @unchecked Sendable {
     init(_ elements: [Element]) {
         count = elements.count
         pointer = .allocate(capacity: max(count, 1))
-        elements.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: count) }
+        elements.withUnsafeBufferPointer { if let base = $0.baseAddress { pointer.initialize(from: base, count: count) } }
     }
 
     deinit {
