@@ -29,7 +29,8 @@ public struct Sentence: Sendable, Equatable {
 /// - `I.` after a lower-case word ends one ("you and I. Did"), an initial after a name does not
 ///   ("Albert I. Jones");
 /// - ellipses: a spaced `. . .` marks an omission inside a sentence, four dots (`. . . .`, `....`)
-///   an omission and the sentence's end; `[...]` never ends one, nor does a closing quote followed
+///   an omission and the sentence's end, except that a period closing a word followed by a spaced
+///   `. . .` and a capital ends the sentence there and the ellipsis opens the next; `[...]` never ends one, nor does a closing quote followed
 ///   by a bracketed citation (`"…" (Smith 55).`);
 /// - enumerations inside one paragraph (`1.) … 2.) …`, `1) …`, `1. …`, `a. …`, `• 9. …`) split before
 ///   each item when the paragraph opens with the first of a run of consecutive markers, and a
@@ -232,6 +233,15 @@ public struct SentenceSplitter: Sendable {
             } else if sawQuestionOrBang {
                 boundary = next.upper || next.digit || next.quoted
             } else if sawEllipsis {
+                if spaced, periods == 4, next.upper, runStart > block.lowerBound, !isSpace(p, runStart - 1, end),
+                   isSpace(p, runStart + 1, end) {
+                    // "compounds. . . . The practice": the word's own period ends the sentence and the
+                    // spaced ellipsis opens the next one (an omission at its start).
+                    emit(runStart + 1)
+                    sentenceStart = runStart + 1
+                    i = k
+                    continue
+                }
                 // A spaced three-dot ellipsis is an omission inside the sentence; four dots end it.
                 boundary = next.upper && !(spaced && periods == 3)
             } else {

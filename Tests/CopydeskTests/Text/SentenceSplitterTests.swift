@@ -80,6 +80,8 @@ import Testing
         // Ellipses: spaced, four dots, in brackets, and a citation after a quote
         ("The plan was, in his words, . . . Harbor City's best chance.", ["The plan was, in his words, . . . Harbor City's best chance."]),
         ("The council never voted . . . . Members went home.", ["The council never voted . . . .", "Members went home."]),
+        ("The council never voted on the plan. . . . Members went home. . . .",
+         ["The council never voted on the plan.", ". . . Members went home. . . ."]),
         ("They waited.... Nobody came.", ["They waited....", "Nobody came."]),
         ("\"The tide [...] rose [...] fast\" (Log 12). It flooded.", ["\"The tide [...] rose [...] fast\" (Log 12).", "It flooded."]),
         ("She wrote that \"the ferry is late.\" (Herald, p. 2) It was.", ["She wrote that \"the ferry is late.\" (Herald, p. 2) It was."]),
