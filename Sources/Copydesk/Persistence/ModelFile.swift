@@ -133,8 +133,10 @@ public enum ModelFile {
         let decodeTask: @Sendable (Int) -> Void = { task in
             if task == 0 {
                 weights.set(0, Result {
-                    try checkChecksum(file.bytes, path: path)
-                    return try decodeWeights(file.bytes, path: path, mapped: mapped, at: idfStart + 8 * v, terms: v, sections: k)
+                    let weightsStart = idfStart + 8 * v  // a multiple of 8
+                    let finite = try checkChecksum(file.bytes, path: path, finiteWords: weightsStart / 8..<(weightsStart / 8 + v * k))
+                    return try decodeWeights(file.bytes, path: path, mapped: mapped, at: weightsStart, terms: v, sections: k,
+                                             finite: finite)
                 })
             } else {
                 vocabularyPart.set(0, Result {
@@ -175,19 +177,17 @@ public enum ModelFile {
     }
 
     /// The `terms × sections` weights at `offset` (a view of the file's mapping when it has one)
-    /// and the intercepts after them; every value checked finite.
+    /// and the intercepts after them; `finite` says whether the weights were all found finite (in
+    /// the checksum's pass), the intercepts are checked here.
     private static func decodeWeights(_ bytes: UnsafeRawBufferPointer, path: String, mapped: MappedFile?, at offset: Int,
-                                      terms v: Int, sections k: Int) throws -> (CoefficientMatrix, [Double]) {
+                                      terms v: Int, sections k: Int, finite: Bool) throws -> (CoefficientMatrix, [Double]) {
         var reader = ByteReader(bytes: bytes, path: path, offset: offset)
-        let coefficients: CoefficientMatrix, finite: Bool
+        let coefficients: CoefficientMatrix
         if let mapped, let view = CoefficientMatrix(file: mapped, byteOffset: offset, count: v * k) {
             _ = try reader.bytes(8 * v * k)
             coefficients = view
-            finite = view.withUnsafeBufferPointer(ModelFile.allFinite)
         } else {
-            let values = try reader.doubles(v * k)
-            coefficients = CoefficientMatrix(values)
-            finite = values.withUnsafeBufferPointer(ModelFile.allFinite)
+            coefficients = CoefficientMatrix(try reader.doubles(v * k))
         }
         let intercepts = try reader.doubles(k)
         guard finite, intercepts.allSatisfy(\.isFinite) else {
@@ -229,35 +229,19 @@ public enum ModelFile {
         return (arena, ends, idf)
     }
 
-    /// Whether no value is infinite or NaN (every exponent bit set), four at a time without a branch
-    /// per value (the weights of a large model are checked on every load).
-    static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
-        guard let base = values.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        var bad: UInt64 = 0
-        var i = 0
-        while i + 4 <= values.count {
-            for k in 0..<4 {
-                let bits = raw.loadUnaligned(fromByteOffset: 8 * (i + k), as: UInt64.self)
-                bad |= (bits & 0x7FF0_0000_0000_0000) == 0x7FF0_0000_0000_0000 ? 1 : 0
-            }
-            i += 4
-        }
-        while i < values.count {
-            if !values[i].isFinite { bad = 1 }
-            i += 1
-        }
-        return bad == 0
-    }
-
-    private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, path: String) throws {
+    /// Checks the stored checksum; returns whether the Float64 values in the 8-byte words
+    /// `finiteWords` (word indices from the file's start) are all finite, found in the same pass.
+    @discardableResult
+    private static func checkChecksum(_ bytes: UnsafeRawBufferPointer, path: String, finiteWords: Range<Int> = 0..<0) throws -> Bool {
         guard bytes.count >= 24 else {
             throw ModelFileError.truncated(path: path, expectedBytes: 24, actualBytes: bytes.count)
         }
         let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])
         var stored: UInt64 = 0
         for i in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + i]) << (8 * UInt64(i)) }
-        guard checksum(body) == stored else { throw ModelFileError.checksumMismatch(path: path) }
+        let (sum, finite) = checksum(body, checkingFinite: finiteWords)
+        guard sum == stored else { throw ModelFileError.checksumMismatch(path: path) }
+        return finite
     }
 
     // MARK: - Checksum
@@ -266,31 +250,52 @@ public enum ModelFile {
     /// multiply-rotate lanes combined at the end. Detects truncation, bit flips and splices; it is
     /// not a cryptographic signature.
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        checksum(bytes, checkingFinite: 0..<0).sum
+    }
+
+    /// ``checksum(_:)`` of `bytes`, and whether the Float64 values in the 8-byte words `finite` (word
+    /// indices) are all finite: the weights are checked in the checksum's own pass over the file
+    /// instead of a second one (the checksum's multiply chains leave the processor room for it).
+    static func checksum(_ bytes: UnsafeRawBufferPointer, checkingFinite finite: Range<Int>) -> (sum: UInt64, finite: Bool) {
         let p1: UInt64 = 0x9E37_79B1_85EB_CA87, p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
         var lanes: (UInt64, UInt64, UInt64, UInt64) = (p1, p2, p1 ^ p2, p1 &* p2)
         @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
             let x = (h ^ (w &* p2))
             return ((x << 31) | (x >> 33)) &* p1
         }
+        // 1 when every exponent bit is set (an infinity or a NaN).
+        @inline(__always) func nonFinite(_ w: UInt64) -> UInt64 {
+            (w & 0x7FF0_0000_0000_0000) == 0x7FF0_0000_0000_0000 ? 1 : 0
+        }
+        @inline(__always) func word(_ i: Int) -> UInt64 { bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian }
+        var bad: UInt64 = 0
         let words = bytes.count / 8
         var i = 0
         while i + 4 <= words {
-            lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian)
-            lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: 8 * i + 8, as: UInt64.self).littleEndian)
-            lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: 8 * i + 16, as: UInt64.self).littleEndian)
-            lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: 8 * i + 24, as: UInt64.self).littleEndian)
+            let (w0, w1, w2, w3) = (word(i), word(i + 1), word(i + 2), word(i + 3))
+            lanes.0 = mix(lanes.0, w0)
+            lanes.1 = mix(lanes.1, w1)
+            lanes.2 = mix(lanes.2, w2)
+            lanes.3 = mix(lanes.3, w3)
+            if i >= finite.lowerBound && i + 4 <= finite.upperBound {
+                bad |= nonFinite(w0) | nonFinite(w1) | nonFinite(w2) | nonFinite(w3)
+            } else if i + 4 > finite.lowerBound && i < finite.upperBound {
+                for (k, w) in [w0, w1, w2, w3].enumerated() where finite.contains(i + k) { bad |= nonFinite(w) }
+            }
             i += 4
         }
         var h = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
         while i < words {
-            h = mix(h, bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian)
+            let w = word(i)
+            h = mix(h, w)
+            if finite.contains(i) { bad |= nonFinite(w) }
             i += 1
         }
         var tail: UInt64 = 0
         for (k, b) in bytes[(8 * words)...].enumerated() { tail |= UInt64(b) << (8 * UInt64(k)) }
         h = mix(mix(h, tail), UInt64(bytes.count))
         h ^= h >> 29
-        return h &* p2 ^ (h >> 32)
+        return (h &* p2 ^ (h >> 32), bad == 0)
     }
 
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {

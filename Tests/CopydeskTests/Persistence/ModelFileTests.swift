@@ -82,7 +82,7 @@ import Testing
     }
 
     /// A non-finite weight under a valid checksum (a file written by something else) is refused:
-    /// the check is made as the coefficients are copied.
+    /// the check is made in the checksum's pass over the file.
     @Test(arguments: [Double.infinity, -Double.infinity, Double.nan])
     func nonFiniteWeightsAreRefused(value: Double) throws {
         let model = try Self.trainSmall()
@@ -101,6 +101,24 @@ import Testing
             FileManager.default.createFile(atPath: path, contents: Data(copy))
             #expect(throws: ModelFileError.malformed(path: path, reason: "non-finite weights"),
                     "\(value) at coefficient \(index), mapped") { _ = try ModelFile.read(from: path) }
+        }
+    }
+
+    /// The checksum's finiteness check covers exactly the words it is given, wherever they start
+    /// and end within its four-word groups, and does not change the checksum.
+    @Test func theChecksumsFinitenessCheckCoversExactlyItsWords() {
+        let words = 23
+        for lower in 0...8 {
+            for upper in lower...words {
+                for bad in [lower - 1, lower, upper - 1, upper] where bad >= 0 && bad < words {
+                    var values = [Double](repeating: 1.5, count: words)
+                    values[bad] = .nan
+                    let bytes = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Array($0) }
+                    let (sum, finite) = bytes.withUnsafeBytes { ModelFile.checksum($0, checkingFinite: lower..<upper) }
+                    #expect(sum == bytes.withUnsafeBytes { ModelFile.checksum($0) })
+                    #expect(finite == !(lower..<upper).contains(bad), "NaN at \(bad), checked \(lower)..<\(upper)")
+                }
+            }
         }
     }
 
