@@ -299,7 +299,7 @@ public struct SectionClassifier: Sendable {
         }
     }
 
-    /// The section ``classify(_:explain:threads:)`` chooses for each article, as an index into
+    /// The section ``classify(_:explain:threads:)-(ArraySlice<Article>,_,_)`` chooses for each article, as an index into
     /// ``sections``, with its probability, without ranking the others (what evaluation needs).
     public func bestSections(_ articles: ArraySlice<Article>, threads: Int) -> [(section: Int, probability: Double)] {
         let start = articles.startIndex

@@ -67,6 +67,9 @@ public enum CorpusReader {
 
     /// Reads a corpus and reports duplicates and tiny sections.
     /// - Parameters:
+    ///   - path: the corpus file (`"-"` for standard input).
+    ///   - format: JSON Lines or CSV; nil decides by the file's extension.
+    ///   - csvColumns: which CSV columns hold the fields.
     ///   - requireLabels: refuse (or with `skipInvalid` skip) articles without a label.
     ///   - skipInvalid: skip malformed records and count them instead of failing on the first.
     ///   - threads: threads decoding JSON Lines. More is faster, but each thread's allocations stay in

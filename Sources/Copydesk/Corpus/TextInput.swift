@@ -31,7 +31,10 @@ public enum TextInput {
     public static let defaultMaxBytes = 8 << 20
 
     /// Reads `path` (`"-"` for standard input) as article text.
-    /// - Parameter lossy: replace invalid UTF-8 with U+FFFD instead of refusing it.
+    /// - Parameters:
+    ///   - path: the file, or `"-"` for standard input.
+    ///   - maxBytes: refuse a larger article.
+    ///   - lossy: replace invalid UTF-8 with U+FFFD instead of refusing it.
     public static func read(_ path: String, maxBytes: Int = defaultMaxBytes, lossy: Bool = false) throws -> String {
         let source = path == "-" ? "<stdin>" : path
         return try decode(try readBytes(path, maxBytes: maxBytes), source: source, lossy: lossy)

@@ -54,9 +54,11 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
     public static let coverageThresholds: [Double] = (0..<20).map { Double($0) / 20 } + [0.99]
 
     /// - Parameters:
-    ///   - sections: the model's sections; test labels outside them are appended.
+    ///   - modelSections: the model's sections; test labels outside them are appended.
     ///   - pairs: (id, actual, predicted) per article.
     ///   - confidences: the top probability of each prediction, in the order of `pairs`.
+    ///   - examplesPerConfusion: article ids kept as examples of each confusion.
+    ///   - confusionLimit: how many of the most frequent confusions are listed.
     public init(sections modelSections: [String], pairs: [(id: String, actual: String, predicted: String)],
                 confidences: [Double]? = nil, examplesPerConfusion: Int = 3, confusionLimit: Int = 5) {
         var sections = modelSections

@@ -12,7 +12,7 @@ import Synchronization
 /// (most bigrams of a new article) touches one cache line and no key bytes. Keys are compared as
 /// bytes, so no `String` is made per lookup.
 ///
-/// - Complexity: expected O(length of the key) per ``insert(_:)`` and ``id(of:)``.
+/// - Complexity: expected O(length of the key) per ``insert(_:)-(String)`` and ``id(of:)-(String)``.
 public struct TermTable: Sendable {
     private(set) var arena: [UInt8] = []
     /// `ends[id]` is one past the last byte of term `id` in `arena`.
