@@ -13,6 +13,25 @@ enum TermHash {
     static func hash(_ key: UnsafeBufferPointer<UInt8>, padded: Bool) -> UInt64 {
         guard let base = key.baseAddress else { return finish(seed) }
         var h = seed, start = 0
+        if padded {
+            // The spaces found eight bytes at a time: a byte of `w` is zero where the key has a space.
+            let raw = UnsafeRawPointer(base), n = key.count
+            var i = 0
+            while i < n {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x2020_2020_2020_2020
+                let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                var zeros = ~(((w & low7) &+ low7) | w | low7)  // exact: the high bit of each zero byte
+                if n - i < 8 { zeros &= (UInt64(1) << UInt64(8 * (n - i))) &- 1 }
+                while zeros != 0 {
+                    let at = i + zeros.trailingZeroBitCount / 8
+                    h = combine(h, segmentHash(base + start, at - start, padded: true))
+                    start = at + 1
+                    zeros &= zeros &- 1
+                }
+                i += 8
+            }
+            return finish(combine(h, segmentHash(base + start, n - start, padded: true)))
+        }
         for i in 0..<key.count where base[i] == 0x20 {
             h = combine(h, segmentHash(base + start, i - start, padded: padded))
             start = i + 1

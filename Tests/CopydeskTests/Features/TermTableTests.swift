@@ -159,4 +159,29 @@ import Testing
             }
         }
     }
+
+    /// The load's word-at-a-time paths give what the byte loops give: a term's hash over its
+    /// space-separated segments, and the byte order of two terms, for keys with spaces anywhere,
+    /// bytes that sit next to a space's value ('!', 0x1F) and shared prefixes of every length.
+    @Test func wordAtATimeHashAndOrderEqualTheByteLoops() {
+        var g = SplitMix64(seed: 11)
+        let alphabet: [UInt8] = [0x20, 0x21, 0x1F, 0x00, 0xFF, 0x61, 0x62, 0xA0]
+        for _ in 0..<3000 {
+            let n = Int(g.next() % 33), m = Int(g.next() % 33)
+            let x = (0..<n).map { _ in alphabet[Int(g.next() % 8)] }
+            // y shares a prefix with x half of the time.
+            var y = (0..<m).map { _ in alphabet[Int(g.next() % 8)] }
+            if g.next() % 2 == 0 { for i in 0..<min(n, m, Int(g.next() % 33)) { y[i] = x[i] } }
+            let arena = x + y + [UInt8](repeating: 0x20, count: 8)
+            arena.withUnsafeBufferPointer { a in
+                let xs = UnsafeBufferPointer(start: a.baseAddress!, count: n)
+                let ys = UnsafeBufferPointer(start: a.baseAddress! + n, count: m)
+                #expect(TermHash.hash(xs, padded: true) == TermHash.hash(xs, padded: false), "\(x)")
+                #expect(TermHash.hash(ys, padded: true) == TermHash.hash(ys, padded: false), "\(y)")
+                let fast = LoadedVocabulary.precedes(xs.baseAddress!, n, ys.baseAddress!, m, padded: true)
+                #expect(fast == LoadedVocabulary.precedes(xs.baseAddress!, n, ys.baseAddress!, m), "\(x) \(y)")
+                #expect(fast == x.lexicographicallyPrecedes(y), "\(x) \(y)")
+            }
+        }
+    }
 }
