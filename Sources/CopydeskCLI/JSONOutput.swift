@@ -39,20 +39,8 @@ enum JSONOutput {
 
 /// Raw writes to standard output (file descriptor 1), bypassing stdio's small buffer.
 enum StandardOutput {
-    /// On a pipe, a larger pipe buffer (up to 1 MiB) lets a batch go out without waiting for the
-    /// reader at every 64 KiB; set once, on first use.
-    private static let widened: Void = {
-        #if os(Linux)
-        var status = stat()
-        if fstat(1, &status) == 0, status.st_mode & S_IFMT == S_IFIFO {
-            _ = fcntl(1, 1031 /* F_SETPIPE_SZ */, 1 << 20)  // best effort: a smaller limit keeps the old size
-        }
-        #endif
-    }()
-
     /// Writes all of `bytes`; a closed reader raises SIGPIPE, which the command ends quietly on.
     static func write(_ bytes: [UInt8]) {
-        _ = widened
         bytes.withUnsafeBufferPointer { b in
             var offset = 0
             while offset < b.count {
