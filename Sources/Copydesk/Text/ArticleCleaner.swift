@@ -183,11 +183,11 @@ public struct ArticleCleaner: Sendable {
         if isCaption(text) { return block(.caption) }
         if isByline(text, words: words) { return block(.byline) }
         if words <= 40, ArticleCleaner.containsBoilerplate(text) { return block(.boilerplate) }
-        let function = ArticleCleaner.functionWordCount(tokens)
-        let endsLikeSentence = endsWithSentencePunctuation(text)
-        if endsLikeSentence && words >= 4 && (words < 12 || Double(function) >= 0.12 * Double(words)) { return block(.prose) }
-        if endsLikeSentence && words >= 25 { return block(.prose) }
-        return block(.heading)
+        // Prose ends like a sentence and is short, long, or in between with enough function words
+        // (counted only in between, the one case that needs them).
+        guard endsWithSentencePunctuation(text), words >= 4 else { return block(.heading) }
+        if words < 12 || words >= 25 { return block(.prose) }
+        return block(Double(ArticleCleaner.functionWordCount(tokens)) >= 0.12 * Double(words) ? .prose : .heading)
     }
 
     func endsWithSentencePunctuation(_ text: String) -> Bool {
