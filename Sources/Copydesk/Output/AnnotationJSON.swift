@@ -29,24 +29,24 @@ public enum AnnotationJSON {
     public static func classificationLine(_ p: Prediction, id: String?, desk: DeskProfile?, top: Int? = nil,
                                           explain: Bool = false, reviewBelow: Double? = nil) -> String {
         let name = { (section: String) in desk?.displayName(of: section) ?? section }
-        var out = ""
-        out.reserveCapacity(64 + 40 * p.probabilities.count)
-        out += "{"
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + 40 * p.probabilities.count + (explain ? 100 * p.explanation.count : 0))
+        out.appendText("{")
         if explain {
-            out += "\"explanation\":["
+            out.appendText("\"explanation\":[")
             for (n, t) in p.explanation.enumerated() {
-                if n > 0 { out += "," }
-                out += "{\"contribution\":"
-                JSONLine.writeNumber(JSONLine.rounded(t.contribution), to: &out)
-                out += ",\"term\":"
-                JSONLine.writeString(t.term, to: &out)
-                out += ",\"tfidf\":"
-                JSONLine.writeNumber(JSONLine.rounded(t.tfidf), to: &out)
-                out += ",\"weight\":"
-                JSONLine.writeNumber(JSONLine.rounded(t.weight), to: &out)
-                out += "}"
+                if n > 0 { out.appendText(",") }
+                out.appendText("{\"contribution\":")
+                JSONLine.appendNumber(JSONLine.rounded(t.contribution), to: &out)
+                out.appendText(",\"term\":")
+                JSONLine.appendString(t.term, to: &out)
+                out.appendText(",\"tfidf\":")
+                JSONLine.appendNumber(JSONLine.rounded(t.tfidf), to: &out)
+                out.appendText(",\"weight\":")
+                JSONLine.appendNumber(JSONLine.rounded(t.weight), to: &out)
+                out.appendText("}")
             }
-            out += "],"
+            out.appendText("],")
         }
         var label = ""
         JSONLine.writeString(name(p.section), to: &label)
@@ -64,7 +64,7 @@ public enum AnnotationJSON {
         writeRest(id: id, label: label, keys: shown.lazy.map { var k = ""; JSONLine.writeString($0.key, to: &k); return k + ":" },
                   probabilities: shown.lazy.map(\.probability),
                   review: reviewBelow.map { p.probabilities[0].probability < $0 }, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The line ``classificationLine(_:id:desk:top:explain:reviewBelow:)`` writes for a model's
@@ -74,35 +74,36 @@ public enum AnnotationJSON {
     public static func classificationLine(probabilities p: [Double], of model: SectionClassifier, id: String?,
                                           reviewBelow: Double? = nil) -> String {
         let best = SectionClassifier.best(p)
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(64 + 40 * p.count)
-        out += "{"
+        out.appendText("{")
         writeRest(id: id, label: String(model.sectionKeys[best].dropLast()), keys: model.sectionKeys,
                   probabilities: p.lazy.map(JSONLine.rounded), review: reviewBelow.map { p[best] < $0 }, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The keys after `explanation`, in order: `id`, `label` (already quoted), `probabilities` (each
     /// key already quoted with its colon, its value rounded), `review`; then the closing brace.
+    /// Written as bytes: the line becomes a `String` once, checked once.
     private static func writeRest<Keys: Sequence<String>, Values: Sequence<Double>>(
-        id: String?, label: String, keys: Keys, probabilities: Values, review: Bool?, to out: inout String
+        id: String?, label: String, keys: Keys, probabilities: Values, review: Bool?, to out: inout [UInt8]
     ) {
         if let id {
-            out += "\"id\":"
-            JSONLine.writeString(id, to: &out)
-            out += ","
+            out.appendText("\"id\":")
+            JSONLine.appendString(id, to: &out)
+            out.appendText(",")
         }
-        out += "\"label\":"
-        out += label
-        out += ",\"probabilities\":{"
+        out.appendText("\"label\":")
+        out.appendText(label)
+        out.appendText(",\"probabilities\":{")
         for (n, (key, probability)) in zip(keys, probabilities).enumerated() {
-            if n > 0 { out += "," }
-            out += key
-            JSONLine.writeNumber(probability, to: &out)
+            if n > 0 { out.append(0x2C) }
+            out.appendText(key)
+            JSONLine.appendNumber(probability, to: &out)
         }
-        out += "}"
-        if let review { out += review ? ",\"review\":true" : ",\"review\":false" }
-        out += "}"
+        out.appendText("}")
+        if let review { out.appendText(review ? ",\"review\":true" : ",\"review\":false") }
+        out.appendText("}")
     }
 
     /// A summary: `lede`, `teaser` (and whether it was shortened), `summary` and its sentences,

@@ -48,13 +48,17 @@ public enum JSONLine {
     /// them (the shortest digits that read back as `d`), non-finite as `null`. A value that
     /// ``rounded(_:)`` made, `n / 10⁶` for an integer `n`, is written from `n` without the general
     /// conversion (a classification line holds a probability per section); the same text.
-    public static func writeNumber(_ d: Double, to out: inout String) {
-        guard d.isFinite else { out += "null"; return }
-        if d == d.rounded() && abs(d) < 1e15 { out += String(Int(d)); return }
+    public static func writeNumber(_ d: Double, to out: inout String) { appendNumber(d, to: &out) }
+
+    /// ``writeNumber(_:to:)`` into any ``JSONSink``.
+    @inline(__always)
+    static func appendNumber<Sink: JSONSink>(_ d: Double, to out: inout Sink) {
+        guard d.isFinite else { out.appendText("null"); return }
+        if d == d.rounded() && abs(d) < 1e15 { out.appendText(String(Int(d))); return }
         let micro = (d * 1e6).rounded()
-        guard abs(micro) < 1e9, micro / 1e6 == d else { out += "\(d)"; return }
+        guard abs(micro) < 1e9, micro / 1e6 == d else { out.appendText("\(d)"); return }
         var n = Int(micro)
-        if n < 0 { out += "-"; n = -n }
+        if n < 0 { out.appendText("-"); n = -n }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             var length = 0
             func put(_ byte: UInt8) { buffer[length] = byte; length += 1 }
@@ -70,7 +74,11 @@ public enum JSONLine {
                     for b in "e-06".utf8 { put(b) }
                 }
             } else {
-                for b in String(whole).utf8 { put(b) }
+                // The whole part's digits, least significant first, then reversed into place.
+                var w = whole, first = length
+                repeat { put(0x30 + UInt8(w % 10)); w /= 10 } while w > 0
+                var last = length - 1
+                while first < last { buffer.swapAt(first, last); first += 1; last -= 1 }
                 put(0x2E)
                 var digits = fraction, width = 6
                 while digits % 10 == 0 { digits /= 10; width -= 1 }
@@ -81,31 +89,52 @@ public enum JSONLine {
                     divisor /= 10
                 }
             }
-            out += String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
+            out.appendBytes(UnsafeBufferPointer(rebasing: buffer[0..<length]))
         }
     }
 
     /// Appends `s` as a JSON string. Runs of bytes that need no escape are copied whole (UTF-8
     /// passes through; only `"`, `\\` and control characters are escaped).
-    public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+    public static func writeString(_ s: String, to out: inout String) { appendString(s, to: &out) }
+
+    /// ``writeString(_:to:)`` into any ``JSONSink``.
+    @inline(__always)
+    static func appendString<Sink: JSONSink>(_ s: String, to out: inout Sink) {
+        out.appendText("\"")
         var copy = s
         copy.withUTF8 { bytes in
             var start = 0
             for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                if i > start { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
+                if i > start { out.appendBytes(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
                 switch b {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                default: out += String(format: "\\u%04x", b)
+                case 0x22: out.appendText("\\\"")
+                case 0x5C: out.appendText("\\\\")
+                case 0x0A: out.appendText("\\n")
+                case 0x0D: out.appendText("\\r")
+                case 0x09: out.appendText("\\t")
+                default: out.appendText(String(format: "\\u%04x", b))
                 }
                 start = i + 1
             }
-            if start < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
+            if start < bytes.count { out.appendBytes(UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
-        out += "\""
+        out.appendText("\"")
     }
+}
+
+/// Where the JSON writers append: a `String`, or the bytes of a line being built (one UTF-8 check
+/// when the line becomes a `String`, instead of one per piece).
+protocol JSONSink {
+    mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>)
+    mutating func appendText(_ text: String)
+}
+
+extension String: JSONSink {
+    @inline(__always) mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) { self += String(decoding: bytes, as: UTF8.self) }
+    @inline(__always) mutating func appendText(_ text: String) { self += text }
+}
+
+extension Array: JSONSink where Element == UInt8 {
+    @inline(__always) mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+    @inline(__always) mutating func appendText(_ text: String) { append(contentsOf: text.utf8) }
 }

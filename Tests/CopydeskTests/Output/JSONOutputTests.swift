@@ -5,15 +5,19 @@ import Testing
 
 @Suite struct JSONOutputTests {
     /// The number writer's fast path (values made by `rounded`) writes what the general conversion
-    /// writes: every micro-unit probability, and random values of either sign.
+    /// writes: every micro-unit probability, and random values of either sign, into a `String` and
+    /// into bytes.
     @Test func numbersAreWrittenAsSwiftPrintsThem() {
         func reference(_ d: Double) -> String {
             d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)") : "null"
         }
+        // Into a String and into the bytes of a line alike (a mismatch fails every comparison).
         func written(_ d: Double) -> String {
             var out = ""
             JSONLine.writeNumber(d, to: &out)
-            return out
+            var bytes: [UInt8] = []
+            JSONLine.appendNumber(d, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self) == out ? out : "bytes differ: \(bytes)"
         }
         for n in 0...1_000_000 {
             let d = Double(n) / 1e6
