@@ -111,11 +111,15 @@ public struct TFIDFVectorizer: Sendable {
     func weigh(_ m: Int, count: (Int) -> Int32, idf: (Int) -> Double, into out: UnsafeMutableBufferPointer<Double>) {
         var sumSquares = 0.0
         let sublinear = configuration.sublinearTF
-        for e in 0..<m {
-            let c = count(e)
-            let v = (sublinear ? TFIDFVectorizer.sublinear(c) : Double(c)) * idf(e)
-            out[e] = v
-            sumSquares += v * v
+        // The table read once here, not through its lazy global's check per term.
+        TFIDFVectorizer.sublinearTable.withUnsafeBufferPointer { table in
+            for e in 0..<m {
+                let c = count(e)
+                let tf = sublinear ? (c < 64 ? table[Int(c)] : 1 + log(Double(c))) : Double(c)
+                let v = tf * idf(e)
+                out[e] = v
+                sumSquares += v * v
+            }
         }
         if configuration.normalize && sumSquares > 0 {
             let inv = 1 / sumSquares.squareRoot()
