@@ -151,7 +151,7 @@ public struct TFIDFVectorizer: Sendable {
     @inline(__always)
     func vectorOfPrepared(_ counter: TermCounter, index: VocabularyIndex, found: (Int) -> Void = { _ in }) -> SparseVector {
         let (records, counts) = counter.lookUpPrepared {
-            let record = index.record(of: $0)
+            let record = index.record(of: $0, keyPadded: true)  // keys point into the counter's SegmentBuffers
             if let record { found(index.id(atRecord: record)) }
             return record
         }

@@ -60,6 +60,23 @@ public struct TermTable: Sendable {
     }
 
 
+    /// ``bytesEqual(_:_:_:)`` when 8 bytes can be read from any offset below `n` at `a` and at `b`
+    /// (a SegmentBuffer's slack, a lookup record's padding): the last bytes compared as one masked word.
+    @inline(__always)
+    static func bytesEqualPadded(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        guard i < n else { return true }
+        let differ = UInt64(littleEndian: ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ rb.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        return differ & ((UInt64(1) << UInt64(8 * (n - i))) &- 1) == 0
+    }
+
     @inline(__always)
     func range(_ id: Int) -> Range<Int> { (id == 0 ? 0 : ends[id - 1])..<ends[id] }
 
@@ -280,10 +297,18 @@ struct TermKey {
 
     /// Whether the `count` bytes at `bytes` are this key's segments joined by single spaces.
     @inline(__always)
-    func matches(_ bytes: UnsafePointer<UInt8>, count length: Int) -> Bool {
+    func matches(_ bytes: UnsafePointer<UInt8>, count length: Int) -> Bool { matches(bytes, count: length, padded: false) }
+
+    /// ``matches(_:count:)``; `padded` when 8 bytes can be read past any byte of `bytes` and of the
+    /// key's segments (a lookup record against a tokenizer's buffer), so tails are compared as words.
+    @inline(__always)
+    func matches(_ bytes: UnsafePointer<UInt8>, count length: Int, padded: Bool) -> Bool {
+        @inline(__always) func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+            padded ? TermTable.bytesEqualPadded(a, b, n) : TermTable.bytesEqual(a, b, n)
+        }
         if count == 1 {
             let n = ends[0] - starts[0]
-            return n == length && TermTable.bytesEqual(bytes, base + starts[0], n)
+            return n == length && equal(bytes, base + starts[0], n)
         }
         var at = 0
         for i in 0..<count {
@@ -292,7 +317,7 @@ struct TermKey {
                 guard at < length, bytes[at] == 0x20 else { return false }
                 at += 1
             }
-            guard length - at >= n, TermTable.bytesEqual(bytes + at, base + starts[i], n) else { return false }
+            guard length - at >= n, equal(bytes + at, base + starts[i], n) else { return false }
             at += n
         }
         return at == length

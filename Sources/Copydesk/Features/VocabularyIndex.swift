@@ -57,8 +57,10 @@ struct VocabularyIndex: Sendable {
             precondition(words < Int(Int32.max), "vocabulary too large for 32-bit record offsets")
             offsets[id + 1] = Int32(words)
         }
+        // One spare zero word after the last record: a word read from its last bytes stays inside.
         let records: [UInt64] = offsets.withUnsafeBufferPointer { offsets in
-            HugePages.array(count: words) { r in
+            HugePages.array(count: words + 1) { r in
+                r[words] = 0
                 let out = UncheckedMutablePointer(r.baseAddress!)
                 let (a, e, f, o) = (UncheckedPointer(arena.baseAddress ?? UnsafePointer(bitPattern: 8)!),
                                     UncheckedPointer(ends.baseAddress!), UncheckedPointer(idf.baseAddress!),
@@ -114,8 +116,10 @@ struct VocabularyIndex: Sendable {
     func id(of key: TermKey) -> Int? { record(of: key).map(id(atRecord:)) }
 
     /// The offset of the record of the n-gram `key`, or nil; its bytes are compared with the record's.
+    /// `keyPadded` when 8 bytes can be read past any byte of the key's segments (a tokenizer's
+    /// buffer): the comparison then reads words (records end with a spare word for the same reason).
     @inline(__always)
-    func record(of key: TermKey) -> Int? {
+    func record(of key: TermKey, keyPadded: Bool = false) -> Int? {
         let fingerprint = key.hash & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { table in
             records.withUnsafeBufferPointer { r in
@@ -126,7 +130,7 @@ struct VocabularyIndex: Sendable {
                     if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
                         let at = Int(entry & 0xFFFF_FFFF) - 1
                         let bytes = UnsafeRawPointer(r.baseAddress! + at + 2).assumingMemoryBound(to: UInt8.self)
-                        if key.matches(bytes, count: Int(r[at] >> 32)) {
+                        if key.matches(bytes, count: Int(r[at] >> 32), padded: keyPadded) {
                             return at
                         }
                     }

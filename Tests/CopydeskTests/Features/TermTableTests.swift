@@ -184,4 +184,24 @@ import Testing
             }
         }
     }
+
+    /// Comparing as words when 8 bytes can be read past the end gives the byte loop's answer, with
+    /// a difference at any position of any length, before and after the compared bytes.
+    @Test func paddedComparisonEqualsTheByteLoop() {
+        var g = SplitMix64(seed: 13)
+        for n in 0...40 {
+            for at in -1...(n + 1) {
+                let a = (0..<(n + 16)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                var b = a
+                if at >= 0 && at < b.count { b[at] ^= UInt8(1 + g.next() % 255) }
+                a.withUnsafeBufferPointer { x in
+                    b.withUnsafeBufferPointer { y in
+                        let slow = TermTable.bytesEqual(x.baseAddress!, y.baseAddress!, n)
+                        #expect(TermTable.bytesEqualPadded(x.baseAddress!, y.baseAddress!, n) == slow, "n \(n), difference at \(at)")
+                        #expect(slow == !(at >= 0 && at < n))
+                    }
+                }
+            }
+        }
+    }
 }
