@@ -45,10 +45,13 @@ struct SentenceGraph {
             copy.withUTF8 { SentenceGraph.tokenizer.tokenize($0, into: &tokens) }
             var out: [Int] = []
             out.reserveCapacity(tokens.count)
+            let segmentHashes = tokens.storage.tokens.hashes
             tokens.withBytes { bytes in
                 for k in 0..<tokens.count {
                     let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
-                    let h = TermHash.hash(key)  // once per token: the tables below share it
+                    // A token has no space: its key hash follows from the hash the tokenizer stored
+                    // (``TermHash/hash(_:)`` of one segment). The tables below share it.
+                    let h = TermHash.finish(TermHash.combine(TermHash.seed, segmentHashes[k]))
                     let word = words.insert(key, hash: h)
                     if word == termOfWord.count {
                         termOfWord.append(term(for: key, hash: h))
