@@ -130,7 +130,20 @@ public struct ArticleCleaner: Sendable {
     /// string search finds: UTF-8 never puts these bytes inside another character).
     private static let boilerplateBytes = boilerplatePhrases.map { Array($0.utf8) }
 
+    /// The phrases by their first byte (all start with an ASCII letter).
+    private static let boilerplateByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for phrase in boilerplateBytes { table[Int(phrase[0])].append(phrase) }
+        return table
+    }()
+
     static func containsBoilerplate(_ text: String) -> Bool {
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? containsBoilerplate(asciiBytes: bytes) : nil
+        }
+        if let ascii { return ascii }
+        // Unicode lowercasing can turn other letters into ASCII ones (K, the Kelvin sign, into k).
         var lower = text.lowercased()
         return lower.withUTF8 { h in
             boilerplateBytes.contains { phrase in
@@ -143,6 +156,24 @@ public struct ArticleCleaner: Sendable {
                 }
                 return false
             }
+        }
+    }
+
+    /// ``containsBoilerplate(_:)`` of ASCII text in one pass, lowercasing as it compares (for ASCII,
+    /// what `lowercased()` does).
+    private static func containsBoilerplate(asciiBytes h: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
+        return boilerplateByFirstByte.withUnsafeBufferPointer { table in
+            for start in 0..<h.count {
+                let candidates = table[Int(lower(h[start]))]
+                if candidates.isEmpty { continue }
+                for phrase in candidates where phrase.count <= h.count - start {
+                    var k = 1
+                    while k < phrase.count && lower(h[start + k]) == phrase[k] { k += 1 }
+                    if k == phrase.count { return true }
+                }
+            }
+            return false
         }
     }
 

@@ -105,4 +105,21 @@ import Testing
         #expect(c.removed.count == blocks.count - 31)
         #expect(c.removed.allSatisfy { $0.reason == .afterArticle || $0.reason == .caption })
     }
+
+    /// Prompts are found in ASCII text in one pass, as the lowercased search finds them: every
+    /// phrase in any case, at the start, middle and end, cut short, and in non-ASCII text (where
+    /// lowercasing can make ASCII: the Kelvin sign is a k).
+    @Test func boilerplateIsFoundInOnePassAsByLowercasing() {
+        func reference(_ text: String) -> Bool {
+            let lower = text.lowercased()
+            return ArticleCleaner.boilerplatePhrases.contains { lower.contains($0) }
+        }
+        var texts = ["", "s", "Nothing to see here.", "Click \u{212A}ere", "clic\u{212A} here for more", "Café: sign up"]
+        for phrase in ArticleCleaner.boilerplatePhrases {
+            for variant in [phrase, phrase.uppercased(), phrase.capitalized, String(phrase.dropLast())] {
+                texts += [variant, "Please \(variant) today.", "x\(variant)", "\(variant)!", "Déjà \(variant)"]
+            }
+        }
+        for text in texts { #expect(ArticleCleaner.containsBoilerplate(text) == reference(text), "\(text)") }
+    }
 }
