@@ -244,13 +244,16 @@ public struct Summarizer: Sendable {
 
     /// Words separated by spaces, tabs or line breaks (LF, CR), counted over the UTF-8 bytes.
     static func words(_ text: String) -> Int {
-        var count = 0, inWord = false
-        for b in text.utf8 {
-            let separator = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
-            if !separator && !inWord { count += 1 }
-            inWord = !separator
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var count = 0, inWord = false
+            for b in bytes {
+                let separator = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
+                if !separator && !inWord { count += 1 }
+                inWord = !separator
+            }
+            return count
         }
-        return count
     }
 
     /// `text.count <= budget`, without counting characters when the byte count decides it.

@@ -182,10 +182,12 @@ public struct SentenceSplitter: Sendable {
                 nextMarker += 1
                 continue
             }
-            if let m = markers.first(where: { $0.contains(i) }) {
+            if !markers.isEmpty, let m = markers.first(where: { $0.contains(i) }) {
                 i = m.upperBound  // a marker's own period
                 continue
             }
+            // Most bytes are ASCII and no terminator: passed over without decoding.
+            if p[i] < 0x80 && p[i] != 0x2E && p[i] != 0x3F && p[i] != 0x21 { i += 1; continue }
             let (s, len) = UTF8Scalars.decode(p, at: i, count: end)
             guard let s, SentenceSplitter.isTerminator(s) else { i += len; continue }
             // A run of terminators (periods may be spaced: ". . ."), then closing quotes and brackets.
