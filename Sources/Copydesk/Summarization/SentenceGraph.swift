@@ -126,9 +126,9 @@ struct SentenceGraph {
             if norm > 0 { for k in v.indices { v[k].1 /= norm } }
             return v
         }
-        // Σ ln df over each sentence's distinct terms, in increasing term order.
-        coverage = bags.map { b in vector(b).reduce(0) { $0 + log(Double(max(df[$1.0], 1))) } }
         let vectors = bags.map(vector)
+        // Σ ln df over each sentence's distinct terms, in increasing term order.
+        coverage = vectors.map { v in v.reduce(0) { $0 + log(Double(max(df[$1.0], 1))) } }
         // Dense matrix over the terms shared by two or more sentences.
         var column = [Int](repeating: -1, count: termCount)
         var m = 0
