@@ -46,7 +46,8 @@ public struct ArticleCleaner: Sendable {
     }
 
     public func clean(_ text: String) -> CleanedArticle {
-        let blocks = paragraphTexts(text).map(classify)
+        var tokens = TokenList()  // one token buffer for all the blocks
+        let blocks = paragraphTexts(text).map { classify($0, tokens: &tokens) }
         guard !blocks.isEmpty else { return CleanedArticle(title: nil, paragraphs: [], removed: []) }
         // Runs of blocks in which no two consecutive blocks are non-prose.
         var best: (start: Int, end: Int, words: Int)?
@@ -206,6 +207,12 @@ public struct ArticleCleaner: Sendable {
 
     func classify(_ text: String) -> Block {
         var tokens = TokenList()
+        return classify(text, tokens: &tokens)
+    }
+
+    /// ``classify(_:)`` tokenizing into `tokens` (emptied first).
+    func classify(_ text: String, tokens: inout TokenList) -> Block {
+        tokens.removeAll()
         var copy = text
         copy.withUTF8 { ArticleCleaner.tokenizer.tokenize($0, into: &tokens) }
         let words = tokens.count
