@@ -147,7 +147,7 @@ struct Summarize: ParsableCommand {
 
     /// One summary as a JSON object on one line.
     static func jsonLine(_ s: ArticleSummary, id: String?, file: String?, scores: Bool) -> String {
-        JSONLine.line(AnnotationJSON.summary(s, id: id, file: file, scores: scores))
+        AnnotationJSON.summaryLine(s, id: id, file: file, scores: scores)
     }
 
     private func emit(_ s: ArticleSummary, id: String?, file: String?) {

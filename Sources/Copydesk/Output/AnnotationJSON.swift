@@ -128,4 +128,61 @@ public enum AnnotationJSON {
         }
         return o
     }
+
+    /// ``summary(_:id:file:scores:)`` as its JSON line, written directly as bytes (the same text as
+    /// ``JSONLine/line(_:)`` of the object: keys in sorted order, without building the dictionary).
+    public static func summaryLine(_ s: ArticleSummary, id: String?, file: String? = nil, scores: Bool = false) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + 2 * s.summaryText.utf8.count + (scores ? 200 * s.sentences.count : 0))
+        var first = true
+        func key(_ name: String) {
+            out.append(first ? 0x7B : 0x2C)  // "{" before the first key, "," between keys
+            first = false
+            JSONLine.appendString(name, to: &out)
+            out.append(0x3A)
+        }
+        if let d = s.dateline { key("dateline"); JSONLine.appendString(d, to: &out) }
+        if let file { key("file"); JSONLine.appendString(file, to: &out) }
+        if let id { key("id"); JSONLine.appendString(id, to: &out) }
+        key("lede"); JSONLine.appendString(s.lede, to: &out)
+        if scores {
+            key("scores")
+            out.append(0x5B)
+            for (n, x) in s.sentences.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                out.appendText("{\"centrality\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.centrality), to: &out)
+                out.appendText(",\"coverage\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.coverage), to: &out)
+                out.appendText(",\"headline\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.headline), to: &out)
+                out.appendText(",\"index\":")
+                out.appendText(String(x.index))
+                out.appendText(",\"length\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.length), to: &out)
+                out.appendText(",\"position\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.position), to: &out)
+                out.appendText(",\"score\":")
+                JSONLine.appendNumber(JSONLine.rounded(x.score), to: &out)
+                out.appendText(",\"text\":")
+                JSONLine.appendString(x.text, to: &out)
+                out.append(0x7D)
+            }
+            out.append(0x5D)
+        }
+        key("summary"); JSONLine.appendString(s.summaryText, to: &out)
+        key("summary_sentences")
+        out.append(0x5B)
+        for (n, sentence) in s.summary.enumerated() {
+            if n > 0 { out.append(0x2C) }
+            JSONLine.appendString(sentence.text, to: &out)
+        }
+        out.append(0x5D)
+        key("summary_shortened"); out.appendText(s.summaryShortened ? "true" : "false")
+        key("teaser"); JSONLine.appendString(s.teaser, to: &out)
+        key("teaser_shortened"); out.appendText(s.teaserShortened ? "true" : "false")
+        if let t = s.title { key("title"); JSONLine.appendString(t, to: &out) }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// A summary's line, written directly, is the line of its JSON object: with and without id,
+    /// file and scores, a title, a dateline, quotes and control characters in the text.
+    @Test func summaryLineMatchesTheObject() throws {
+        let texts = [
+            ("HARBOR CITY — The council voted 7-2 on Tuesday to close the \"old\" pier. Fishermen said the\tvote was a blow. "
+             + "The mayor said repairs would cost $4.5 million. \"We had no choice,\" she said. Work starts in May.", "Pier to close"),
+            ("Shares fell sharply on Monday. Traders blamed rising rates.\n\nThe index lost 3.2% by noon, its worst day this year. "
+             + "Analysts expect more volatility.", nil),
+            ("One sentence only, with a back\\slash.", nil),
+        ]
+        for (text, title) in texts {
+            let s = try Summarizer().summarize(text, title: title)
+            for id in [nil, "a\"1"] {
+                for file in [nil, "story.txt"] {
+                    for scores in [false, true] {
+                        #expect(AnnotationJSON.summaryLine(s, id: id, file: file, scores: scores)
+                                == JSONLine.line(AnnotationJSON.summary(s, id: id, file: file, scores: scores)))
+                    }
+                }
+            }
+        }
+    }
+
     /// The stream keeps the input order across batches and threads, skips blank lines, counts and
     /// reports failed lines, and its threads worked on one batch at the same time.
     @Test func pipelineKeepsOrderAndRunsInParallel() throws {
