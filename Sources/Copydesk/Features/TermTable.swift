@@ -42,28 +42,11 @@ public struct TermTable: Sendable {
     public var count: Int { ends.count }
 
     /// `memcmp(a, b, n) == 0` inline, eight bytes at a time (terms are short; a call costs more).
+    /// `padded` when 8 bytes can be read from any offset below `n` at `a` and at `b` (a
+    /// SegmentBuffer's slack, a lookup record's padding): the last bytes are then one masked word
+    /// instead of a byte loop.
     @inline(__always)
-    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 8 <= n {
-            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
-            i += 8
-        }
-        while i < n {
-            if a[i] != b[i] { return false }
-            i += 1
-        }
-        return true
-    }
-
-
-    /// ``bytesEqual(_:_:_:)`` when 8 bytes can be read from any offset below `n` at `a` and at `b`
-    /// (a SegmentBuffer's slack, a lookup record's padding): the last bytes compared as one masked word.
-    @inline(__always)
-    static func bytesEqualPadded(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int, padded: Bool = false) -> Bool {
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         var i = 0
         while i + 8 <= n {
@@ -73,8 +56,16 @@ public struct TermTable: Sendable {
             i += 8
         }
         guard i < n else { return true }
-        let differ = UInt64(littleEndian: ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ rb.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-        return differ & ((UInt64(1) << UInt64(8 * (n - i))) &- 1) == 0
+        if padded {
+            let differ = UInt64(littleEndian: ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                                ^ rb.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            return differ & ((UInt64(1) << UInt64(8 * (n - i))) &- 1) == 0
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     @inline(__always)
@@ -303,12 +294,9 @@ struct TermKey {
     /// key's segments (a lookup record against a tokenizer's buffer), so tails are compared as words.
     @inline(__always)
     func matches(_ bytes: UnsafePointer<UInt8>, count length: Int, padded: Bool) -> Bool {
-        @inline(__always) func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-            padded ? TermTable.bytesEqualPadded(a, b, n) : TermTable.bytesEqual(a, b, n)
-        }
         if count == 1 {
             let n = ends[0] - starts[0]
-            return n == length && equal(bytes, base + starts[0], n)
+            return n == length && TermTable.bytesEqual(bytes, base + starts[0], n, padded: padded)
         }
         var at = 0
         for i in 0..<count {
@@ -317,7 +305,7 @@ struct TermKey {
                 guard at < length, bytes[at] == 0x20 else { return false }
                 at += 1
             }
-            guard length - at >= n, equal(bytes + at, base + starts[i], n) else { return false }
+            guard length - at >= n, TermTable.bytesEqual(bytes + at, base + starts[i], n, padded: padded) else { return false }
             at += n
         }
         return at == length

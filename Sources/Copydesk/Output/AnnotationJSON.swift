@@ -148,22 +148,20 @@ public enum AnnotationJSON {
         if scores {
             key("scores")
             out.append(0x5B)
+            // A sentence's keys in sorted order, its numbers rounded as the object's are.
+            func number(_ name: String, _ value: Double) {
+                out.appendText(name)
+                JSONLine.appendNumber(JSONLine.rounded(value), to: &out)
+            }
             for (n, x) in s.sentences.enumerated() {
                 if n > 0 { out.append(0x2C) }
-                out.appendText("{\"centrality\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.centrality), to: &out)
-                out.appendText(",\"coverage\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.coverage), to: &out)
-                out.appendText(",\"headline\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.headline), to: &out)
-                out.appendText(",\"index\":")
-                out.appendText(String(x.index))
-                out.appendText(",\"length\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.length), to: &out)
-                out.appendText(",\"position\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.position), to: &out)
-                out.appendText(",\"score\":")
-                JSONLine.appendNumber(JSONLine.rounded(x.score), to: &out)
+                number("{\"centrality\":", x.centrality)
+                number(",\"coverage\":", x.coverage)
+                number(",\"headline\":", x.headline)
+                out.appendText(",\"index\":" + String(x.index))
+                number(",\"length\":", x.length)
+                number(",\"position\":", x.position)
+                number(",\"score\":", x.score)
                 out.appendText(",\"text\":")
                 JSONLine.appendString(x.text, to: &out)
                 out.append(0x7D)
