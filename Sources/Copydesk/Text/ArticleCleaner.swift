@@ -141,28 +141,17 @@ public struct ArticleCleaner: Sendable {
     static func containsBoilerplate(_ text: String) -> Bool {
         var copy = text
         let ascii = copy.withUTF8 { bytes in
-            bytes.allSatisfy { $0 < 0x80 } ? containsBoilerplate(asciiBytes: bytes) : nil
+            bytes.allSatisfy { $0 < 0x80 } ? containsPhrase(bytes) : nil
         }
         if let ascii { return ascii }
         // Unicode lowercasing can turn other letters into ASCII ones (K, the Kelvin sign, into k).
         var lower = text.lowercased()
-        return lower.withUTF8 { h in
-            boilerplateBytes.contains { phrase in
-                guard phrase.count <= h.count else { return false }
-                let first = phrase[0]
-                for start in 0...(h.count - phrase.count) where h[start] == first {
-                    var k = 1
-                    while k < phrase.count && h[start + k] == phrase[k] { k += 1 }
-                    if k == phrase.count { return true }
-                }
-                return false
-            }
-        }
+        return lower.withUTF8(containsPhrase)
     }
 
-    /// ``containsBoilerplate(_:)`` of ASCII text in one pass, lowercasing as it compares (for ASCII,
-    /// what `lowercased()` does).
-    private static func containsBoilerplate(asciiBytes h: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether ASCII or already lowercased text holds a prompt phrase, in one pass: ASCII capitals
+    /// are lowercased as they are compared (for ASCII, what `lowercased()` does).
+    private static func containsPhrase(_ h: UnsafeBufferPointer<UInt8>) -> Bool {
         @inline(__always) func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
         return boilerplateByFirstByte.withUnsafeBufferPointer { table in
             for start in 0..<h.count {
