@@ -4,6 +4,7 @@ import Foundation
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "classify",
         abstract: "Classify articles: plain text files (or stdin), or a JSONL stream.")
 
     enum InputFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }

@@ -47,11 +47,13 @@ enum DeskBinding {
 
 struct Desk: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "desk",
         abstract: "Desk profiles: check one and see the places it finds in an article.",
         subcommands: [Check.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check a desk profile and list the desk-area, home and foreign places found in articles.")
 
         @Argument(help: "Desk profile (JSON).")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Score a model on a labelled corpus: accuracy, F1, per-section scores, confusions, calibration.",
         discussion: """
             Macro-F1 averages over the sections present in the labels or the predictions (scikit-learn's \

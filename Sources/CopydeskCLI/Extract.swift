@@ -4,6 +4,7 @@ import Foundation
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "extract",
         abstract: "Read web pages: the article's text and the page's metadata (title, byline, published, language, site, description).")
 
     enum InputFormat: String, ExpressibleByArgument, CaseIterable { case html, jsonl }

@@ -4,6 +4,7 @@ import Foundation
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show what a model file holds: sections, vocabulary, settings, top terms per section.")
 
     @Argument(help: "Model file (default: $COPYDESK_MODEL or models/sections.cdm).")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write an evaluation report as one self-contained HTML file (inline SVG and CSS, nothing fetched).")
 
     @OptionGroup var modelOption: ModelOption

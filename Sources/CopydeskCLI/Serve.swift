@@ -6,6 +6,7 @@ import Foundation
 /// tool should not wait for.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve classification and summaries over HTTP: JSON API, metrics and the newsroom page (runs copydesk-serve).",
         discussion: "All options are those of copydesk-serve; `copydesk serve --help-serve` lists them.")
 

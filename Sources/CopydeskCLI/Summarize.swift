@@ -43,6 +43,7 @@ struct SummaryOptions: ParsableArguments {
 
 struct Summarize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summarize",
         abstract: "Write the lede, a teaser and an extractive summary from each article's own sentences.")
 
     enum InputFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }

@@ -47,6 +47,7 @@ struct AbbreviationOptions: ParsableArguments {
 
 struct Sentences: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sentences",
         abstract: "Split articles into sentences, one per line.")
 
     @OptionGroup var input: ArticleInputOptions
@@ -75,6 +76,7 @@ struct Sentences: ParsableCommand {
 
 struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clean",
         abstract: "Print an article's body without the page around it (navigation, prompts, captions, other stories).")
 
     @OptionGroup var input: ArticleInputOptions

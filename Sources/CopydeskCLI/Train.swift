@@ -4,6 +4,7 @@ import Foundation
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train a section classifier on a labelled corpus and save it.")
 
     @OptionGroup var corpus: CorpusOptions

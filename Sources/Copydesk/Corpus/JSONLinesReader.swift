@@ -47,6 +47,14 @@ public final class JSONLinesReader {
     private enum Line {
         case bytes(ArraySlice<UInt8>)
         case oversized(head: [UInt8], length: Int)
+
+        /// The line's length in bytes.
+        public var count: Int {
+            switch self {
+            case let .bytes(b): b.count
+            case let .oversized(_, length): length
+            }
+        }
     }
 
     /// Reads what is available, up to 1 MiB. A plain `read(2)`: Foundation's `read(upToCount:)`
@@ -136,6 +144,14 @@ public final class JSONLinesReader {
         case bytes([UInt8])
         /// Over ``maxLineBytes``: only its first bytes were kept.
         case oversized(head: [UInt8], length: Int)
+
+        /// The line's length in bytes.
+        public var count: Int {
+            switch self {
+            case let .bytes(b): b.count
+            case let .oversized(_, length): length
+            }
+        }
     }
 
     /// Up to `limit` lines or about `bytes` bytes of lines with their line numbers, in stream order;

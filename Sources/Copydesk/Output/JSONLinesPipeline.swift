@@ -63,10 +63,14 @@ public struct JSONLinesPipeline: Sendable {
         var failures = 0
         while let lines = try reader.nextLines(limit: batchLines, bytes: batchBytes) {
             let outputs = PartResults<StreamOutput?>(count: lines.count)
+            let order = JSONLinesPipeline.longestFirst(lines.map(\.raw.count))
             ParallelBlocks.dynamic(count: lines.count, chunk: chunk, threads: threads) { next in
                 let work = makeWorker()
                 while let range = next() {
-                    for i in range { outputs.set(i, work(lines[i].line, lines[i].raw)) }
+                    for k in range {
+                        let i = order[k]
+                        outputs.set(i, work(lines[i].line, lines[i].raw))
+                    }
                 }
             }
             let batch = outputs.values.compactMap { $0 }
@@ -74,5 +78,11 @@ public struct JSONLinesPipeline: Sendable {
             write(batch)
         }
         return failures
+    }
+
+    /// Indices by decreasing size, ties in input order: threads that take the longest lines first
+    /// finish a batch together instead of one of them ending it alone on a long article.
+    static func longestFirst(_ sizes: [Int]) -> [Int] {
+        sizes.indices.sorted { sizes[$0] > sizes[$1] || (sizes[$0] == sizes[$1] && $0 < $1) }
     }
 }

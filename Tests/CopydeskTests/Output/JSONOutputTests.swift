@@ -137,4 +137,31 @@ import Testing
         #expect(workers.load(ordering: .relaxed) >= 2, "each batch's lines were shared by two workers")
         #expect(mostActive.load(ordering: .relaxed) == 2, "two workers were inside a batch at the same time")
     }
+
+    /// A batch's lines are taken longest first (ties in input order) and written in input order, so
+    /// that a long article does not end a batch alone on one thread.
+    @Test func pipelineTakesLongestLinesFirst() throws {
+        #expect(JSONLinesPipeline.longestFirst([3, 10, 3, 7, 0]) == [1, 3, 0, 2, 4])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("copydesk-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let texts = ["short", String(repeating: "long ", count: 40), "mid mid mid", String(repeating: "longer ", count: 60), "tiny"]
+        let path = directory.appendingPathComponent("in.jsonl").path
+        let lines = texts.enumerated().map { "{\"id\": \"a\($0.offset)\", \"text\": \"\($0.element)\"}" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let taken = Mutex<[String]>([])
+        var written: [String] = []
+        _ = try JSONLinesPipeline(threads: 1, batchLines: 10, chunk: 1).run(
+            try JSONLinesReader(path: path),
+            makeWorker: {
+                { _, record in
+                    guard case let .article(a) = record else { return .failure(id: nil, "unexpected") }
+                    taken.withLock { $0.append(a.id) }
+                    return StreamOutput(json: a.id)
+                }
+            },
+            write: { written += $0.map(\.json) })
+        #expect(taken.withLock { $0 } == ["a3", "a1", "a2", "a0", "a4"])
+        #expect(written == ["a0", "a1", "a2", "a3", "a4"])
+    }
 }
