@@ -47,14 +47,6 @@ public final class JSONLinesReader {
     private enum Line {
         case bytes(ArraySlice<UInt8>)
         case oversized(head: [UInt8], length: Int)
-
-        /// The line's length in bytes.
-        public var count: Int {
-            switch self {
-            case let .bytes(b): b.count
-            case let .oversized(_, length): length
-            }
-        }
     }
 
     /// Reads what is available, up to 1 MiB. A plain `read(2)`: Foundation's `read(upToCount:)`
