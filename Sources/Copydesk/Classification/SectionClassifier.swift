@@ -315,7 +315,7 @@ public struct SectionClassifier: Sendable {
                         _ result: @Sendable (SparseVector) -> T) -> [T] {
         let parts = PartResults<T>(count: count)
         let index = vectorizer.lookupIndex
-        ParallelBlocks.dynamic(count: count, chunk: 16, threads: threads) { next in
+        ParallelBlocks.dynamic(count: count, chunk: 16, threads: threads) { _, next in
             let counter = self.vectorizer.makeCounter()
             while let range = next() {
                 for i in range { parts.set(i, result(self.vector(text(i), using: counter, index: index))) }

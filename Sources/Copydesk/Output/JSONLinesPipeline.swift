@@ -24,8 +24,9 @@ public struct StreamOutput: Sendable {
 /// whatever the stream's length, and a slow feed is answered as it comes. The outputs do not
 /// depend on `threads`.
 ///
-/// Each thread gets its own worker from `makeWorker` (a closure that may keep per-thread state,
-/// such as a summarizer's stem cache), called with each line it takes.
+/// Each of the up to `threads` workers of a stream is made once by `makeWorker` (a closure that may
+/// keep state, such as a summarizer's stem cache) and kept across batches; one thread at a time
+/// calls it, with each line it takes.
 public struct JSONLinesPipeline: Sendable {
     public var threads: Int
     public var batchLines: Int
@@ -61,11 +62,12 @@ public struct JSONLinesPipeline: Sendable {
                          makeWorker: @escaping @Sendable () -> (_ line: Int, _ raw: JSONLinesReader.RawLine) -> StreamOutput?,
                          write: ([StreamOutput]) -> Void) throws -> Int {
         var failures = 0
+        let workers = WorkerSlots<(_ line: Int, _ raw: JSONLinesReader.RawLine) -> StreamOutput?>(count: threads)
         while let lines = try reader.nextLines(limit: batchLines, bytes: batchBytes) {
             let outputs = PartResults<StreamOutput?>(count: lines.count)
             let order = JSONLinesPipeline.longestFirst(lines.map(\.raw.count))
-            ParallelBlocks.dynamic(count: lines.count, chunk: chunk, threads: threads) { next in
-                let work = makeWorker()
+            ParallelBlocks.dynamic(count: lines.count, chunk: chunk, threads: threads) { slot, next in
+                let work = workers.worker(slot, make: makeWorker)
                 while let range = next() {
                     for k in range {
                         let i = order[k]

@@ -26,18 +26,20 @@ struct SentenceGraph {
     }()
 
     /// Turns sentences into bags of term ids: tokens without stop words, ASCII ones Porter-stemmed.
-    /// Works on token bytes; a `String` and a stem are made once per distinct word of the article.
+    /// Works on token bytes: a word is looked up once per article, and its stem once per thread
+    /// (``StemCache``); term ids are given in order of first appearance.
     struct TermBags {
         private var words = TermTable(capacity: 512)
         /// Term id of each distinct word (-1 for a stop word).
         private var termOfWord: [Int] = []
-        private var terms = TermTable(capacity: 512)
+        /// Words with non-ASCII letters, which are not stemmed: their own terms.
+        private var otherWords = TermTable(capacity: 16)
+        private var termOfOther: [Int] = []
+        private(set) var termCount = 0
         private var tokens = TokenList()
         var stems: StemCache
 
         init(stems: StemCache) { self.stems = stems }
-
-        var termCount: Int { terms.count }
 
         mutating func bag(_ text: String) -> [Int] {
             tokens.removeAll()
@@ -45,10 +47,12 @@ struct SentenceGraph {
             copy.withUTF8 { SentenceGraph.tokenizer.tokenize($0, into: &tokens) }
             var out: [Int] = []
             out.reserveCapacity(tokens.count)
-            let segmentHashes = tokens.storage.tokens.hashes
+            // The token list's buffer, read once (not through its storage's properties per token).
+            let segments = tokens.storage.tokens
+            let segmentHashes = segments.hashes
             tokens.withBytes { bytes in
-                for k in 0..<tokens.count {
-                    let key = UnsafeBufferPointer(rebasing: bytes[tokens.range(k)])
+                for k in 0..<segments.count {
+                    let key = UnsafeBufferPointer(rebasing: bytes[segments.range(k)])
                     // A token has no space: its key hash follows from the hash the tokenizer stored
                     // (``TermHash/hash(_:)`` of one segment). The tables below share it.
                     let h = TermHash.finish(TermHash.combine(TermHash.seed, segmentHashes[k]))
@@ -65,28 +69,84 @@ struct SentenceGraph {
 
         private mutating func term(for key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
             if SentenceGraph.stopWords.id(of: key, hash: h) != nil { return -1 }
-            guard key.allSatisfy({ $0 < 0x80 }) else { return terms.insert(key, hash: h) }
-            return terms.insert(stems.stem(key, hash: h))
+            if key.allSatisfy({ $0 < 0x80 }) {
+                let t = stems.term(of: key, hash: h, next: termCount)
+                if t == termCount { termCount += 1 }
+                return t
+            }
+            let other = otherWords.insert(key, hash: h)
+            if other == termOfOther.count {
+                termOfOther.append(termCount)
+                termCount += 1
+            }
+            return termOfOther[other]
         }
     }
 
-    /// Porter stems of ASCII words, remembered across the articles one thread summarizes (a batch
-    /// repeats most of its vocabulary). Holds at most ``limit`` words; later ones are stemmed each time.
+    /// Porter stems of ASCII words, remembered across the articles one thread summarizes (a stream
+    /// repeats most of its vocabulary), and which of them the current article has used as terms.
+    /// Words map to stem ids (words with the same stem share one); an article's terms are numbered
+    /// by first appearance through a stamp per stem, so nothing is cleared between articles. Once
+    /// over `limit` words, the cache starts afresh at the next article.
     struct StemCache {
         private var words: TermTable
-        private var stems: [String] = []
-        static let limit = 100_000
+        /// Stem id of each cached word.
+        private var stemOfWord: [Int32] = []
+        /// The distinct stems (their ids).
+        private var stems: TermTable
+        /// For each stem, its term id in the article ``article`` (valid only where the stamp matches).
+        private var termOfStem: [Int32] = []
+        private var articleOfStem: [Int32] = []
+        private var article: Int32 = 0
+        /// Room for one stem (a word's bytes, rewritten in place by the stemmer).
+        private var scratch: [UInt8] = []
+        /// Words cached at most (then the cache starts afresh at the next article).
+        let limit: Int
 
-        init(capacity: Int = 4096) { words = TermTable(capacity: capacity) }
+        init(capacity: Int = 4096, limit: Int = 100_000) {
+            words = TermTable(capacity: capacity)
+            stems = TermTable(capacity: capacity / 2)
+            self.limit = limit
+        }
 
-        mutating func stem(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> String {
-            if let id = words.id(of: key, hash: h) { return stems[id] }
-            let s = PorterStemmer.stem(String(decoding: key, as: UTF8.self))
-            if stems.count < StemCache.limit {
-                words.insert(key, hash: h)
-                stems.append(s)
+        /// Words cached.
+        var count: Int { words.count }
+
+        /// Starts an article: term ids handed out from here on are the new article's.
+        mutating func beginArticle() {
+            if words.count > limit { self = StemCache(limit: limit) }
+            article &+= 1
+            if article == 0 {
+                // The stamps wrapped around: none may match the new article by accident.
+                for s in articleOfStem.indices { articleOfStem[s] = -1 }
+                article = 1
             }
-            return s
+        }
+
+        /// The article's term for the stem of ASCII word `key` (hash `h`): the term id of an earlier
+        /// word with the same stem, or `next` if the stem is new to the article.
+        mutating func term(of key: UnsafeBufferPointer<UInt8>, hash h: UInt64, next: Int) -> Int {
+            let stem = stemID(key, hash: h)
+            if articleOfStem[stem] == article { return Int(termOfStem[stem]) }
+            articleOfStem[stem] = article
+            termOfStem[stem] = Int32(next)
+            return next
+        }
+
+        /// The stem id of ASCII word `key`, stemming it the first time.
+        private mutating func stemID(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+            let word = words.insert(key, hash: h)
+            if word < stemOfWord.count { return Int(stemOfWord[word]) }
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: key)
+            PorterStemmer.stem(&scratch)
+            let stem = scratch.withUnsafeBufferPointer { stems.insert($0) }
+            if stem == termOfStem.count {
+                termOfStem.append(0)
+                articleOfStem.append(-1)
+            }
+            stemOfWord.append(Int32(stem))
+            return stem
         }
     }
 
@@ -103,6 +163,7 @@ struct SentenceGraph {
         var termBags = TermBags(stems: StemCache(capacity: 0))
         swap(&termBags.stems, &stems)
         defer { swap(&termBags.stems, &stems) }
+        termBags.stems.beginArticle()
         func bag(_ text: String) -> [Int] { termBags.bag(text) }
         let bags = sentences.map(bag)
         let headlineBag = headline.map(bag) ?? []

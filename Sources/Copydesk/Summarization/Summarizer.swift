@@ -197,7 +197,7 @@ public struct Summarizer: Sendable {
         let results = PartResults<Result<ArticleSummary, any Error>>(count: requests.count)
         // Articles differ in length (and ranking costs grow with the square of their sentences), so
         // threads take small chunks as they go rather than fixed halves.
-        ParallelBlocks.dynamic(count: requests.count, chunk: 4, threads: threads) { next in
+        ParallelBlocks.dynamic(count: requests.count, chunk: 4, threads: threads) { _, next in
             var session = Session(self)
             while let range = next() {
                 for i in range {
@@ -261,6 +261,8 @@ public struct Summarizer: Sendable {
         let bytes = text.utf8.count
         if bytes <= budget { return true }   // a character takes at least one byte
         // ASCII text has one character per byte, except "\r\n", one character of two bytes.
+        var copy = text
+        if copy.withUTF8(isASCIIWithoutCR) { return false }
         var crlf = 0, previous: UInt8 = 0
         for b in text.utf8 {
             if b >= 0x80 { return text.count <= budget }
@@ -268,6 +270,27 @@ public struct Summarizer: Sendable {
             previous = b
         }
         return bytes - crlf <= budget
+    }
+
+    /// No byte of 0x80 or more and no carriage return, eight bytes at a time.
+    static func isASCIIWithoutCR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        var i = 0
+        while i + 8 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if w & high != 0 { return false }
+            // A zero byte of `w ^ CR…`: the classic test, exact for bytes below 0x80.
+            let x = w ^ (ones &* 0x0D)
+            if (x &- ones) & ~x & high != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 || bytes[i] == 0x0D { return false }
+            i += 1
+        }
+        return true
     }
 
     // MARK: - Selection

@@ -34,17 +34,19 @@ struct ParallelBlocks: Sendable {
     /// Runs `worker` on up to `threads` threads; each worker takes chunks of `chunk` consecutive
     /// indices of `0..<count` from a shared counter (`next()` returns nil when all are taken), so
     /// items of uneven cost keep every thread busy to the end. Which thread handles an index varies;
-    /// callers write results by index, so the output does not.
+    /// callers write results by index, so the output does not. `slot` numbers the workers of one
+    /// call (`0..<threads`): no two run with the same slot at the same time, so state kept per slot
+    /// across calls (``WorkerSlots``) is used by one thread at a time.
     static func dynamic(count: Int, chunk: Int, threads: Int,
-                        _ worker: @Sendable (_ next: () -> Range<Int>?) -> Void) {
+                        _ worker: @Sendable (_ slot: Int, _ next: () -> Range<Int>?) -> Void) {
         let taken = ChunkCounter()
         let next: @Sendable () -> Range<Int>? = {
             let start = taken.value.add(chunk, ordering: .relaxed).oldValue
             return start < count ? start..<min(start + chunk, count) : nil
         }
         let workers = max(1, min(threads, (count + chunk - 1) / chunk))
-        if workers == 1 { worker(next); return }
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in worker(next) }
+        if workers == 1 { worker(0, next); return }
+        DispatchQueue.concurrentPerform(iterations: workers) { slot in worker(slot, next) }
     }
 
     private final class ChunkCounter: Sendable {

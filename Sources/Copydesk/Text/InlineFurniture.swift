@@ -70,17 +70,18 @@ public enum InlineFurniture {
     }()
 
     /// Whether `text` contains one of ``phrases`` at a word's start, ignoring ASCII case: one pass
-    /// over the bytes, comparing only where a phrase's first letter opens a word.
+    /// from word start to word start, comparing only where a phrase's first letter opens a word.
     static func containsPhrase(_ text: String) -> Bool {
         var copy = text
         return copy.withUTF8 { bytes in
-            let n = bytes.count
-            var i = 0
-            while i < n {
-                let b = bytes[i]
-                let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                if (i == 0 || bytes[i - 1] == 0x20), !phrasesByFirstByte[Int(lower)].isEmpty {
-                    for phrase in phrasesByFirstByte[Int(lower)] where i + phrase.count <= n {
+            phrasesByFirstByte.withUnsafeBufferPointer { table in
+                let n = bytes.count
+                var i = 0
+                while i < n {
+                    // `i` opens a word (the text's start, or just after a space).
+                    let b = bytes[i]
+                    let candidates = table[Int(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)]
+                    for phrase in candidates where i + phrase.count <= n {
                         var k = 1
                         while k < phrase.count {
                             let c = bytes[i + k]
@@ -89,10 +90,12 @@ public enum InlineFurniture {
                         }
                         if k == phrase.count { return true }
                     }
+                    if b == 0x20 { i += 1; continue }
+                    while i < n && bytes[i] != 0x20 { i += 1 }
+                    i += 1
                 }
-                i += 1
+                return false
             }
-            return false
         }
     }
 

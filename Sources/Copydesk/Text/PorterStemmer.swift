@@ -8,17 +8,26 @@
 ///
 /// Works on lowercase ASCII letters and digits (what ROUGE tokens are made of).
 public enum PorterStemmer {
-    static let irregular: [String: String] = [
-        "skies": "sky", "sky": "sky", "dying": "die", "lying": "lie", "tying": "tie", "news": "news",
-        "innings": "inning", "inning": "inning", "outings": "outing", "outing": "outing",
-        "cannings": "canning", "canning": "canning", "howe": "howe", "proceed": "proceed",
-        "exceed": "exceed", "succeed": "succeed",
-    ]
+    static let irregular: [(word: [UInt8], stem: [UInt8])] = [
+        ("skies", "sky"), ("sky", "sky"), ("dying", "die"), ("lying", "lie"), ("tying", "tie"), ("news", "news"),
+        ("innings", "inning"), ("inning", "inning"), ("outings", "outing"), ("outing", "outing"),
+        ("cannings", "canning"), ("canning", "canning"), ("howe", "howe"), ("proceed", "proceed"),
+        ("exceed", "exceed"), ("succeed", "succeed"),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
     public static func stem(_ word: String) -> String {
-        if let irregular = irregular[word] { return irregular }
-        guard word.utf8.count > 2 else { return word }
         var w = Array(word.utf8)
+        stem(&w)
+        return String(decoding: w, as: UTF8.self)
+    }
+
+    /// Stems the bytes of a word in place.
+    static func stem(_ w: inout [UInt8]) {
+        for entry in irregular where entry.word == w {
+            w = entry.stem
+            return
+        }
+        guard w.count > 2 else { return }
         step1a(&w)
         step1b(&w)
         step1c(&w)
@@ -27,7 +36,6 @@ public enum PorterStemmer {
         step4(&w)
         step5a(&w)
         step5b(&w)
-        return String(decoding: w, as: UTF8.self)
     }
 
     // MARK: - Letters and measures
@@ -133,10 +141,24 @@ public enum PorterStemmer {
         }
     }
 
+    /// A step's rules grouped by the last letter of their suffix, each group in the step's order: a
+    /// word is tried only against the rules that can match its last letter, and the first of those
+    /// that matches is the first of the whole list that does.
+    struct Rules: Sendable {
+        let byLastByte: [[Rule]]
+
+        init(_ rules: [Rule]) {
+            var table = [[Rule]](repeating: [], count: 256)
+            for rule in rules { table[Int(rule.suffix.last!)].append(rule) }
+            byLastByte = table
+        }
+    }
+
     /// The rules of one step: the first rule whose suffix matches decides; if its condition on the
     /// remaining stem fails, the word is left as it is.
-    static func apply(_ w: inout [UInt8], _ rules: [Rule]) {
-        for rule in rules where ends(w, rule.suffix) {
+    static func apply(_ w: inout [UInt8], _ rules: Rules) {
+        guard let last = w.last else { return }
+        for rule in rules.byLastByte[Int(last)] where ends(w, rule.suffix) {
             let stem = w[..<(w.count - rule.suffix.count)]
             if rule.condition.holds(stem, word: w) {
                 w.removeLast(rule.suffix.count)
@@ -148,7 +170,7 @@ public enum PorterStemmer {
 
     // MARK: - Steps
 
-    static let step1aRules = [Rule("sses", "ss", .always), Rule("ies", "i", .always), Rule("ss", "ss", .always), Rule("s", "", .always)]
+    static let step1aRules = Rules([Rule("sses", "ss", .always), Rule("ies", "i", .always), Rule("ss", "ss", .always), Rule("s", "", .always)])
 
     static func step1a(_ w: inout [UInt8]) {
         if ends(w, "ies") && w.count == 4 { w.removeLast(); return }  // ties → tie
@@ -183,7 +205,7 @@ public enum PorterStemmer {
         if stem.count > 1 && isConsonant(stem, stem.endIndex - 1) { w[w.count - 1] = 0x69 }
     }
 
-    static let step2Rules = [
+    static let step2Rules = Rules([
         Rule("ational", "ate", .positive), Rule("tional", "tion", .positive), Rule("enci", "ence", .positive),
         Rule("anci", "ance", .positive), Rule("izer", "ize", .positive), Rule("bli", "ble", .positive),
         Rule("alli", "al", .positive), Rule("entli", "ent", .positive), Rule("eli", "e", .positive),
@@ -192,7 +214,7 @@ public enum PorterStemmer {
         Rule("fulness", "ful", .positive), Rule("ousness", "ous", .positive), Rule("aliti", "al", .positive),
         Rule("iviti", "ive", .positive), Rule("biliti", "ble", .positive), Rule("fulli", "ful", .positive),
         Rule("logi", "log", .stemPlusOne),
-    ]
+    ])
 
     static func step2(_ w: inout [UInt8]) {
         if ends(w, "alli") && measure(w[..<(w.count - 4)]) > 0 {
@@ -203,14 +225,14 @@ public enum PorterStemmer {
         apply(&w, step2Rules)
     }
 
-    static let step3Rules = [
+    static let step3Rules = Rules([
         Rule("icate", "ic", .positive), Rule("ative", "", .positive), Rule("alize", "al", .positive),
         Rule("iciti", "ic", .positive), Rule("ical", "ic", .positive), Rule("ful", "", .positive), Rule("ness", "", .positive),
-    ]
+    ])
 
     static func step3(_ w: inout [UInt8]) { apply(&w, step3Rules) }
 
-    static let step4Rules = [
+    static let step4Rules = Rules([
         Rule("al", "", .greaterThanOne), Rule("ance", "", .greaterThanOne), Rule("ence", "", .greaterThanOne),
         Rule("er", "", .greaterThanOne), Rule("ic", "", .greaterThanOne), Rule("able", "", .greaterThanOne),
         Rule("ible", "", .greaterThanOne), Rule("ant", "", .greaterThanOne), Rule("ement", "", .greaterThanOne),
@@ -218,7 +240,7 @@ public enum PorterStemmer {
         Rule("ou", "", .greaterThanOne), Rule("ism", "", .greaterThanOne), Rule("ate", "", .greaterThanOne),
         Rule("iti", "", .greaterThanOne), Rule("ous", "", .greaterThanOne), Rule("ive", "", .greaterThanOne),
         Rule("ize", "", .greaterThanOne),
-    ]
+    ])
 
     static func step4(_ w: inout [UInt8]) { apply(&w, step4Rules) }
 

@@ -286,14 +286,17 @@ public struct SentenceSplitter: Sendable {
         w.lower = props.isLowercase
         w.digit = props.numericType != nil
         // Letters of the word, for the sentence-opener check.
-        var bytes: [UInt8] = []
-        while k < end, bytes.count < 24 {
-            let b = p[k]
-            guard (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { break }
-            bytes.append(b | 0x20)
-            k += 1
+        w.word = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { letters in
+            var n = 0
+            while k < end, n < 24 {
+                let b = p[k]
+                guard (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { break }
+                letters[n] = b | 0x20
+                n += 1
+                k += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: letters[0..<n]), as: UTF8.self)
         }
-        w.word = String(decoding: bytes, as: UTF8.self)
         return w
     }
 
@@ -323,14 +326,16 @@ public struct SentenceSplitter: Sendable {
 
     /// `…://…`, `www.…`, or `…@….…`, over the bytes.
     static func isLink(_ word: String) -> Bool {
-        let u = Array(word.utf8)
-        if u.count >= 4, u[0] == 0x77, u[1] == 0x77, u[2] == 0x77, u[3] == 0x2E { return true }
-        var at = false, dotAfterAt = false
-        for (i, b) in u.enumerated() {
-            if b == 0x3A, i + 2 < u.count, u[i + 1] == 0x2F, u[i + 2] == 0x2F { return true }
-            if b == 0x40 { at = true } else if b == 0x2E, at { dotAfterAt = true }
+        var copy = word
+        return copy.withUTF8 { u in
+            if u.count >= 4, u[0] == 0x77, u[1] == 0x77, u[2] == 0x77, u[3] == 0x2E { return true }
+            var at = false, dotAfterAt = false
+            for (i, b) in u.enumerated() {
+                if b == 0x3A, i + 2 < u.count, u[i + 1] == 0x2F, u[i + 2] == 0x2F { return true }
+                if b == 0x40 { at = true } else if b == 0x2E, at { dotAfterAt = true }
+            }
+            return at && dotAfterAt
         }
-        return at && dotAfterAt
     }
 
     /// The word before the word that ends at `end` (for telling "you and I." from "Albert I.").
@@ -341,7 +346,7 @@ public struct SentenceSplitter: Sendable {
         return previousWord(p, start, k)
     }
 
-    func periodEndsSentence(_ previous: String, _ next: NextWord, wordBefore: String = "") -> Bool {
+    func periodEndsSentence(_ previous: String, _ next: NextWord, wordBefore: @autoclosure () -> String = "") -> Bool {
         if next.lower { return false }
         guard next.upper || next.digit || next.quoted else { return false }
         let opener = next.upper && AbbreviationList.sentenceOpeners.contains(next.word)
@@ -358,11 +363,11 @@ public struct SentenceSplitter: Sendable {
         if SentenceSplitter.isNumber(word) || SentenceSplitter.isLink(word) { return next.upper || next.quoted }
         // 6 P.M. in capitals, then a capitalised word: the time ends the sentence.
         if previous == "A.M" || previous == "P.M" { return next.upper || next.quoted }
-        if word.contains(".") { return opener }  // U.S., Ph.D., e.g., a.m.
-        let scalars = Array(previous.unicodeScalars)
-        if scalars.count == 1, scalars[0].properties.isUppercase {
+        if word.utf8.contains(0x2E) { return opener }  // U.S., Ph.D., e.g., a.m.
+        var scalars = previous.unicodeScalars.makeIterator()
+        if let only = scalars.next(), scalars.next() == nil, only.properties.isUppercase {
             // "you and I." ends a sentence; "Albert I. Jones" and "John F. Kennedy" do not.
-            if previous == "I", let first = wordBefore.unicodeScalars.first, first.properties.isLowercase {
+            if previous == "I", let first = wordBefore().unicodeScalars.first, first.properties.isLowercase {
                 return next.upper || next.quoted
             }
             return opener

@@ -67,7 +67,20 @@ import Testing
     }
 
     @Test func wordCountsAndFitsAgreeWithCharacters() {
-        for text in ["", "one", "  two  words ", "tab\tand\nnewline", "naïve café — 東京 e\u{301}", "line\r\nbreak\r\n\r\r\n"] {
+        let long = "A plain ASCII sentence long enough for the word-at-a-time scan."
+        var texts = ["", "one", "  two  words ", "tab\tand\nnewline", "naïve café — 東京 e\u{301}", "line\r\nbreak\r\n\r\r\n", long]
+        // A carriage return or a non-ASCII character in each position of the words and of the tail.
+        for k in [0, 3, 7, 8, 9, 15, 16, 30, long.utf8.count - 1] {
+            for insert in ["\r\n", "\r", "é", "東"] {
+                var t = long
+                t.insert(contentsOf: insert, at: t.index(t.startIndex, offsetBy: k))
+                texts.append(t)
+            }
+        }
+        for text in texts {
+            var copy = text
+            let reference = !text.utf8.contains { $0 >= 0x80 || $0 == 0x0D }
+            #expect(copy.withUTF8(Summarizer.isASCIIWithoutCR) == reference, "\(text)")
             #expect(Summarizer.words(text) == text.split(whereSeparator: { " \t\n\r\r\n".contains($0) }).count)
             for budget in 0...text.count + 2 { #expect(Summarizer.fits(text, budget) == (text.count <= budget), "\(text) \(budget)") }
         }
@@ -171,6 +184,46 @@ import Testing
         // Similarity via BLAS agrees with a plain loop on the same vectors: symmetric, unit diagonal.
         for i in 0..<3 { for j in 0..<3 { #expect(isClose(graph.similarity[i * 3 + j], graph.similarity[j * 3 + i])) } }
         #expect(graph.similarity[0] == 1 && graph.headlineSimilarity[0] > 0 && graph.headlineSimilarity[2] == 0)
+    }
+
+    /// Terms are numbered by first appearance in each article, words with one stem share a term,
+    /// unstemmed non-ASCII words get their own, and a cache warmed by earlier articles (or one that
+    /// went over its limit and started afresh) gives the graph a cold one gives.
+    @Test func stemCacheNumbersEachArticlesTermsAlike() {
+        var cache = SentenceGraph.StemCache()
+        var bags = SentenceGraph.TermBags(stems: cache)
+        bags.stems.beginArticle()
+        #expect(bags.bag("Ferries running; the ferry runs.") == [0, 1, 0, 1])
+        #expect(bags.bag("Naïve crews run café ferries") == [2, 3, 1, 4, 0])
+        #expect(bags.termCount == 5)
+        swap(&bags.stems, &cache)
+        var next = SentenceGraph.TermBags(stems: cache)
+        next.stems.beginArticle()
+        #expect(next.bag("Café runs, ferries run.") == [0, 1, 2, 1], "a new article numbers its terms from 0")
+
+        let articles = [
+            ["The council approved the ferry budget on Tuesday.", "Ferry crews said the budget was late.", "Rain fell."],
+            ["Running costs rose as the ferries ran late.", "The council runs the ferries; crews run them.", "Café owners cheered."],
+            ["Budget talks resumed.", "Ferry running costs were cut by the council.", "The naïve plan failed."],
+        ]
+        func graphs(_ cache: inout SentenceGraph.StemCache) -> [[Double]] {
+            articles.map { a in
+                let g = SentenceGraph(sentences: a, headline: "Ferry budget", stems: &cache)
+                return g.similarity + g.coverage + g.headlineSimilarity
+            }
+        }
+        var warm = SentenceGraph.StemCache()
+        let first = graphs(&warm)
+        let again = graphs(&warm)
+        var tiny = SentenceGraph.StemCache(capacity: 4, limit: 5)
+        let restarted = graphs(&tiny)
+        #expect(tiny.count < 40, "the cache over its limit started afresh")
+        for (k, article) in articles.enumerated() {
+            var cold = SentenceGraph.StemCache()
+            let g = SentenceGraph(sentences: article, headline: "Ferry budget", stems: &cold)
+            let expected = g.similarity + g.coverage + g.headlineSimilarity
+            #expect(first[k] == expected && again[k] == expected && restarted[k] == expected)
+        }
     }
 
     static let seedPath = SentenceSplitterTests.seedPath

@@ -36,6 +36,28 @@ import Testing
     }
 
     /// Prose that looks a little like a glued caption is left whole.
+    /// The word-start scan finds a phrase exactly where a plain search of every position after a
+    /// space (or at the start) does, ignoring ASCII case.
+    @Test func phraseScanMatchesAPlainSearch() {
+        func reference(_ text: String) -> Bool {
+            let lower = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return InlineFurniture.phrases.contains { phrase in
+                let p = Array(phrase.utf8)
+                return lower.indices.contains { i in
+                    (i == 0 || lower[i - 1] == 0x20) && i + p.count <= lower.count && Array(lower[i..<(i + p.count)]) == p
+                }
+            }
+        }
+        var texts = ["", " ", "Read more:", "read more", "  READ MORE: now", "Unread more: no", "x  Scroll Down For Video",
+                     "scroll down for vide", "Comments (3)", "He said comments (none)", "café read more: é", "follow us on"]
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["read", "more:", "Read", "scroll", "down", "for", "video", "x", " ", "  ", "é", "follow", "us", "on", "Like us on Facebook"]
+        for _ in 0..<500 {
+            texts.append((0..<Int.random(in: 1...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: Bool.random(using: &generator) ? " " : ""))
+        }
+        for text in texts { #expect(InlineFurniture.containsPhrase(text) == reference(text), "\(text)") }
+    }
+
     @Test func proseIsLeftWhole() {
         for text in [
             "Officials in the Netherlands said the treaty would be signed at a ceremony in The Hague next week, with ministers from twelve countries expected to attend and sign.",
