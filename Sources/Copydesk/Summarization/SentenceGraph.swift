@@ -176,6 +176,7 @@ struct SentenceGraph {
         func vector(_ b: [Int]) -> [(Int, Double)] {
             let sorted = b.sorted()
             var v: [(Int, Double)] = []
+            v.reserveCapacity(sorted.count)
             var k = 0
             while k < sorted.count {
                 var e = k + 1
@@ -188,8 +189,10 @@ struct SentenceGraph {
             return v
         }
         let vectors = bags.map(vector)
-        // Σ ln df over each sentence's distinct terms, in increasing term order.
-        coverage = vectors.map { v in v.reduce(0) { $0 + log(Double(max(df[$1.0], 1))) } }
+        // Σ ln df over each sentence's distinct terms, in increasing term order (ln 1 = 0 exactly,
+        // so only the shared terms need a logarithm).
+        let logDF = df.map { $0 > 1 ? log(Double($0)) : 0 }
+        coverage = vectors.map { v in v.reduce(0) { $0 + logDF[$1.0] } }
         // Dense matrix over the terms shared by two or more sentences.
         var column = [Int](repeating: -1, count: termCount)
         var m = 0

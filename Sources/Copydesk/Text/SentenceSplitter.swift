@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One sentence with its place in the original text.
 public struct Sentence: Sendable, Equatable {
     public var text: String
@@ -66,7 +72,8 @@ public struct SentenceSplitter: Sendable {
     func paragraphs(_ p: UnsafePointer<UInt8>, _ n: Int) -> [Range<Int>] {
         var lines: [Range<Int>] = []
         var start = 0
-        for i in 0..<n where p[i] == 0x0A {
+        while start < n, let hit = memchr(p + start, 0x0A, n - start) {
+            let i = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             lines.append(start..<i)
             start = i + 1
         }
@@ -174,6 +181,10 @@ public struct SentenceSplitter: Sendable {
         let markers = listMarkers(p, block)
         var nextMarker = markers.isEmpty ? 0 : 1  // the first marker opens the paragraph
         while i < end {
+            // Most bytes are ASCII and no terminator: passed over up to the next list marker.
+            let stop = nextMarker < markers.count ? markers[nextMarker].lowerBound : end
+            while i < stop, p[i] < 0x80, p[i] != 0x2E, p[i] != 0x3F, p[i] != 0x21 { i += 1 }
+            if i >= end { break }
             if nextMarker < markers.count, i >= markers[nextMarker].lowerBound {
                 // The next item of an enumeration starts a sentence.
                 emit(markers[nextMarker].lowerBound)
@@ -186,8 +197,6 @@ public struct SentenceSplitter: Sendable {
                 i = m.upperBound  // a marker's own period
                 continue
             }
-            // Most bytes are ASCII and no terminator: passed over without decoding.
-            if p[i] < 0x80 && p[i] != 0x2E && p[i] != 0x3F && p[i] != 0x21 { i += 1; continue }
             let (s, len) = UTF8Scalars.decode(p, at: i, count: end)
             guard let s, SentenceSplitter.isTerminator(s) else { i += len; continue }
             // A run of terminators (periods may be spaced: ". . ."), then closing quotes and brackets.
