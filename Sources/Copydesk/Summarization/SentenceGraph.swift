@@ -4,8 +4,10 @@ import Foundation
 ///
 /// Terms are the tokenizer's words without English stop words, Porter-stemmed; idf is computed over
 /// the article's own sentences, `idf(t) = ln(n / df(t)) + 1`; vectors are L2-normalised, so the
-/// similarity matrix is `X·Xᵀ`, one BLAS `dsyrk` over the terms shared by at least two sentences
-/// (a term in one sentence only adds nothing off the diagonal; norms are taken before dropping it).
+/// similarity matrix is `X·Xᵀ` over the terms shared by at least two sentences (a term in one
+/// sentence only adds nothing off the diagonal; norms are taken before dropping it). `X` is sparse —
+/// a sentence holds a few of an article's shared terms — so the products are summed through each
+/// term's sentences, in the order and to the bits a dense BLAS `dsyrk` gives, without its zeros.
 /// Length-normalised cosine centrality misses one thing readers value: how much of the article's
 /// recurring vocabulary a sentence carries, so the graph also reports ``coverage``.
 struct SentenceGraph {
@@ -193,17 +195,7 @@ struct SentenceGraph {
         // so only the shared terms need a logarithm).
         let logDF = df.map { $0 > 1 ? log(Double($0)) : 0 }
         coverage = vectors.map { v in v.reduce(0) { $0 + logDF[$1.0] } }
-        // Dense matrix over the terms shared by two or more sentences.
-        var column = [Int](repeating: -1, count: termCount)
-        var m = 0
-        for t in 0..<termCount where df[t] >= 2 { column[t] = m; m += 1 }
-        var sim = [Double](repeating: 0, count: n * n)
-        if m > 0 && n > 0 {
-            var x = [Double](repeating: 0, count: n * m)
-            for (i, v) in vectors.enumerated() { for (t, w) in v where column[t] >= 0 { x[i * m + column[t]] = w } }
-            BLAS.syrkUpper(n: n, k: m, alpha: 1, x, lda: m, beta: 0, &sim, ldc: n)
-            for i in 0..<n { for j in 0..<i { sim[i * n + j] = sim[j * n + i] } }
-        }
+        var sim = SentenceGraph.sharedTermProducts(vectors, df: df)
         for i in 0..<n { sim[i * n + i] = vectors[i].isEmpty ? 0 : 1 }
         similarity = sim
         if !headlineBag.isEmpty {
@@ -214,6 +206,38 @@ struct SentenceGraph {
         } else {
             headlineSimilarity = [Double](repeating: 0, count: n)
         }
+    }
+
+    /// `X·Xᵀ` off the diagonal (row-major `n × n`, symmetric; the diagonal is left 0) for sentence
+    /// vectors of sorted `(term, weight)` pairs with positive weights, over the terms with `df ≥ 2`.
+    /// Each such term adds its products to the pairs of sentences holding it, terms in increasing
+    /// order: every entry is the sum a dense `X·Xᵀ` over those terms (reference BLAS `dsyrk`) makes,
+    /// term by term, to the bit, without its products of zeros (which add +0).
+    static func sharedTermProducts(_ vectors: [[(Int, Double)]], df: [Int]) -> [Double] {
+        let n = vectors.count, termCount = df.count
+        var sim = [Double](repeating: 0, count: n * n)
+        var start = [Int](repeating: 0, count: termCount + 1)
+        for t in 0..<termCount { start[t + 1] = start[t] + (df[t] >= 2 ? df[t] : 0) }
+        guard start[termCount] > 0 else { return sim }
+        // Postings of the shared terms, sentences in increasing order.
+        var fill = start
+        var sentence = [Int](repeating: 0, count: start[termCount])
+        var weight = [Double](repeating: 0, count: start[termCount])
+        for (i, v) in vectors.enumerated() {
+            for (t, w) in v where df[t] >= 2 {
+                sentence[fill[t]] = i
+                weight[fill[t]] = w
+                fill[t] += 1
+            }
+        }
+        for t in 0..<termCount where df[t] >= 2 {
+            for a in start[t]..<start[t + 1] {
+                let row = sentence[a] * n, wa = weight[a]
+                for b in (a + 1)..<start[t + 1] { sim[row + sentence[b]] += wa * weight[b] }
+            }
+        }
+        for i in 0..<n { for j in 0..<i { sim[i * n + j] = sim[j * n + i] } }
+        return sim
     }
 
     /// Continuous LexRank: the stationary vector of `p = (1 − d)/n + d · Mᵀ p`, `M` the similarity

@@ -181,7 +181,7 @@ import Testing
         #expect(p[2] < p[0] && p[2] < p[1], "the unrelated sentence is least central")
         #expect(iterations < 500)
         #expect(graph.lexRank(damping: 0.85, maxIterations: 3, tolerance: 0).iterations == 3)
-        // Similarity via BLAS agrees with a plain loop on the same vectors: symmetric, unit diagonal.
+        // Similarities: symmetric, unit diagonal.
         for i in 0..<3 { for j in 0..<3 { #expect(isClose(graph.similarity[i * 3 + j], graph.similarity[j * 3 + i])) } }
         #expect(graph.similarity[0] == 1 && graph.headlineSimilarity[0] > 0 && graph.headlineSimilarity[2] == 0)
     }
@@ -223,6 +223,38 @@ import Testing
             let g = SentenceGraph(sentences: article, headline: "Ferry budget", stems: &cold)
             let expected = g.similarity + g.coverage + g.headlineSimilarity
             #expect(first[k] == expected && again[k] == expected && restarted[k] == expected)
+        }
+    }
+
+    /// The sentence graph's sparse products are, to the bit, what the reference BLAS `dsyrk` gives
+    /// for the dense matrix over the shared terms (random sparse vectors, empty sentences included).
+    @Test func sharedTermProductsEqualDenseSyrkBitForBit() {
+        var g = SplitMix64(seed: 11)
+        for trial in 0..<40 {
+            let n = 1 + trial % 23, termCount = 5 + trial * 3
+            var vectors: [[(Int, Double)]] = []
+            for _ in 0..<n {
+                let terms = Set((0..<Int(g.next() % 13)).map { _ in Int(g.next() % UInt64(termCount)) }).sorted()
+                vectors.append(terms.map { ($0, Double(g.next() % 1_000_000 + 1) / 999_983.0) })
+            }
+            var df = [Int](repeating: 0, count: termCount)
+            for v in vectors { for (t, _) in v { df[t] += 1 } }
+            let sim = SentenceGraph.sharedTermProducts(vectors, df: df)
+            let shared = (0..<termCount).filter { df[$0] >= 2 }
+            guard !shared.isEmpty else { #expect(sim.allSatisfy { $0 == 0 }); continue }
+            let m = shared.count
+            var x = [Double](repeating: 0, count: n * m)
+            for (i, v) in vectors.enumerated() {
+                for (t, w) in v { if let c = shared.firstIndex(of: t) { x[i * m + c] = w } }
+            }
+            var dense = [Double](repeating: 0, count: n * n)
+            BLAS.syrkUpper(n: n, k: m, alpha: 1, x, lda: m, beta: 0, &dense, ldc: n)
+            for i in 0..<n {
+                for j in 0..<n where i != j {
+                    let expected = dense[min(i, j) * n + max(i, j)]
+                    #expect(sim[i * n + j].bitPattern == expected.bitPattern, "trial \(trial) (\(i), \(j))")
+                }
+            }
         }
     }
 
