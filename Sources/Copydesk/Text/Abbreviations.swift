@@ -20,6 +20,9 @@ public struct AbbreviationList: Sendable, Equatable {
 
     public func kind(of word: String) -> Kind? { entries[word.lowercased()] }
 
+    /// ``kind(of:)`` of a word already in lower case.
+    func kind(ofLowercased word: String) -> Kind? { entries[word] }
+
     public mutating func add(_ word: String, as kind: Kind) {
         var w = word.lowercased()
         while w.hasSuffix(".") { w.removeLast() }

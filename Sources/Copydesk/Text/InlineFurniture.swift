@@ -69,10 +69,14 @@ public enum InlineFurniture {
         return table
     }()
 
+    /// Bit `c - a` set for each lower-case letter `c` that opens one of ``phrases`` (all do).
+    static let phraseInitials: UInt32 = phrases.reduce(0) { $0 | 1 << UInt32($1.utf8.first! - 0x61) }
+
     /// Whether `text` contains one of ``phrases`` at a word's start, ignoring ASCII case: one pass
     /// from word start to word start, comparing only where a phrase's first letter opens a word.
     static func containsPhrase(_ text: String) -> Bool {
         var copy = text
+        let initials = phraseInitials
         return copy.withUTF8 { bytes in
             phrasesByFirstByte.withUnsafeBufferPointer { table in
                 let n = bytes.count
@@ -80,15 +84,17 @@ public enum InlineFurniture {
                 while i < n {
                     // `i` opens a word (the text's start, or just after a space).
                     let b = bytes[i]
-                    let candidates = table[Int(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)]
-                    for phrase in candidates where i + phrase.count <= n {
-                        var k = 1
-                        while k < phrase.count {
-                            let c = bytes[i + k]
-                            if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != phrase[k] { break }
-                            k += 1
+                    let letter = (b | 0x20) &- 0x61
+                    if letter < 26 && initials & (1 << UInt32(letter)) != 0 {
+                        for phrase in table[Int(b | 0x20)] where i + phrase.count <= n {
+                            var k = 1
+                            while k < phrase.count {
+                                let c = bytes[i + k]
+                                if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != phrase[k] { break }
+                                k += 1
+                            }
+                            if k == phrase.count { return true }
                         }
-                        if k == phrase.count { return true }
                     }
                     if b == 0x20 { i += 1; continue }
                     while i < n && bytes[i] != 0x20 { i += 1 }
@@ -111,7 +117,10 @@ public enum InlineFurniture {
             while start < bytes.count, bytes[start] == 0x20 { start += 1 }
             guard start < bytes.count, (bytes[start] >= 0x41 && bytes[start] <= 0x5A) || bytes[start] == 0x28 else { return (false, false) }
             let rest = UnsafeBufferPointer(rebasing: bytes[start...])
-            let prefixed = creditPrefixes.contains { $0.count <= rest.count && rest.prefix($0.count).elementsEqual($0) }
+            // The prefixes open with C, I, M or P.
+            let first = rest[0]
+            let prefixed = (first == 0x43 || first == 0x49 || first == 0x4D || first == 0x50)
+                && creditPrefixes.contains { $0.count <= rest.count && memcmp(rest.baseAddress!, $0, $0.count) == 0 }
             return (prefixed, !prefixed && wordCount(rest, atMost: 7) <= 6)
         }
         if prefixed { return true }
@@ -151,10 +160,18 @@ public enum InlineFurniture {
     /// words are looked at: a glued caption makes a sentence long, and a short one is left alone.
     /// Works on the UTF-8 bytes; strings are made only for the pieces of a sentence that is cut.
     static func cut(_ sentence: String) -> [String] {
-        guard wordCount(sentence, atMost: minimumWords) >= minimumWords else { return [sentence] }
-        let bytes = Array(sentence.utf8)
+        var copy = sentence
+        return copy.withUTF8 { bytes in
+            guard wordCount(bytes, atMost: minimumWords) >= minimumWords else { return [sentence] }
+            return cut(sentence, bytes)
+        }
+    }
+
+    /// ``cut(_:)`` of a sentence of at least ``minimumWords`` words, over its bytes.
+    private static func cut(_ sentence: String, _ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         // Words as byte ranges between single spaces.
         var words: [Range<Int>] = []
+        words.reserveCapacity(bytes.count / 4)
         var start = -1
         for (i, b) in bytes.enumerated() {
             if b == 0x20 {
@@ -175,7 +192,7 @@ public enum InlineFurniture {
                 && (bytes[w.lowerBound + 2] == 0x98 || bytes[w.lowerBound + 2] == 0x9C) && isUpper(bytes[w.lowerBound + 3])
         }
         func isOpener(_ w: Range<Int>) -> Bool {
-            openerBytes.contains { $0.count == w.count && $0.elementsEqual(bytes[w]) }
+            openerBytes.contains { $0.count == w.count && memcmp(bytes.baseAddress! + w.lowerBound, $0, w.count) == 0 }
         }
         /// A capitalised phrase of one to four words ending in a colon, then a capital.
         func opensLabel(_ i: Int) -> Bool {
@@ -217,10 +234,10 @@ public enum InlineFurniture {
         var pieces: [String] = []
         var pieceStart = words[0].lowerBound
         for c in cuts {
-            pieces.append(String(decoding: bytes[pieceStart..<words[c - 1].upperBound], as: UTF8.self))
+            pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[pieceStart..<words[c - 1].upperBound]), as: UTF8.self))
             pieceStart = words[c].lowerBound
         }
-        pieces.append(String(decoding: bytes[pieceStart..<bytes.count], as: UTF8.self))
+        pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[pieceStart..<bytes.count]), as: UTF8.self))
         return pieces
     }
 

@@ -290,10 +290,18 @@ public struct SentenceSplitter: Sendable {
         guard k < end else { return w }
         let (first, _) = UTF8Scalars.decode(p, at: k, count: end)
         guard let first else { return w }
-        let props = first.properties
-        w.upper = props.isUppercase || props.generalCategory == .titlecaseLetter
-        w.lower = props.isLowercase
-        w.digit = props.numericType != nil
+        if first.isASCII {
+            // What the Unicode properties below say of ASCII, without their table lookups.
+            let b = UInt8(first.value)
+            w.upper = b &- 0x41 < 26
+            w.lower = b &- 0x61 < 26
+            w.digit = b &- 0x30 < 10
+        } else {
+            let props = first.properties
+            w.upper = props.isUppercase || props.generalCategory == .titlecaseLetter
+            w.lower = props.isLowercase
+            w.digit = props.numericType != nil
+        }
         // Letters of the word, for the sentence-opener check.
         w.word = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { letters in
             var n = 0
@@ -360,7 +368,7 @@ public struct SentenceSplitter: Sendable {
         guard next.upper || next.digit || next.quoted else { return false }
         let opener = next.upper && AbbreviationList.sentenceOpeners.contains(next.word)
         let word = previous.lowercased()
-        if let kind = configuration.abbreviations.kind(of: word) {
+        if let kind = configuration.abbreviations.kind(ofLowercased: word) {
             switch kind {
             case .title: return false
             case .date: return !next.digit && opener

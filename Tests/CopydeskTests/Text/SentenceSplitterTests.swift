@@ -135,6 +135,21 @@ import Testing
 
     @Test func hasAtLeastSixtyCases() { #expect(Self.cases.count >= 60) }
 
+    /// The next word's case and digit flags: the ASCII shortcut says what the Unicode properties say,
+    /// for every ASCII character and some others.
+    @Test func nextWordFlagsFollowUnicodeProperties() {
+        let splitter = SentenceSplitter()
+        let scalars = (0x21..<0x80).compactMap(Unicode.Scalar.init) + ["É", "ǅ", "é", "٣", "Ⅻ", "ß", "東", "ª"]
+        for s in scalars where !SentenceSplitter.isOpening(s) {
+            let bytes = Array(String(s).utf8)
+            let w = bytes.withUnsafeBufferPointer { splitter.nextWord($0.baseAddress!, 0, $0.count) }
+            let props = s.properties
+            #expect(w.upper == (props.isUppercase || props.generalCategory == .titlecaseLetter), "\(s)")
+            #expect(w.lower == props.isLowercase, "\(s)")
+            #expect(w.digit == (props.numericType != nil), "\(s)")
+        }
+    }
+
     @Test func rangesPointIntoTheOriginal() {
         let text = "  “Café owners,” said Mr. Nand, “are worried.”\n\nThe end… Or not?  Yes! "
         for s in SentenceSplitter().split(text) {
