@@ -27,16 +27,10 @@ struct SentenceGraph {
         return t
     }()
 
-    /// Turns sentences into bags of term ids: tokens without stop words, ASCII ones Porter-stemmed.
-    /// Works on token bytes: a word is looked up once per article, and its stem once per thread
-    /// (``StemCache``); term ids are given in order of first appearance.
+    /// Turns sentences into bags of term ids: tokens without stop words, ASCII ones Porter-stemmed,
+    /// term ids in order of first appearance. Works on token bytes: each token is one lookup in the
+    /// thread's ``StemCache``, which knows every word it has seen.
     struct TermBags {
-        private var words = TermTable(capacity: 512)
-        /// Term id of each distinct word (-1 for a stop word).
-        private var termOfWord: [Int] = []
-        /// Words with non-ASCII letters, which are not stemmed: their own terms.
-        private var otherWords = TermTable(capacity: 16)
-        private var termOfOther: [Int] = []
         private(set) var termCount = 0
         private var tokens = TokenList()
         var stems: StemCache
@@ -56,43 +50,26 @@ struct SentenceGraph {
                 for k in 0..<segments.count {
                     let key = UnsafeBufferPointer(rebasing: bytes[segments.range(k)])
                     // A token has no space: its key hash follows from the hash the tokenizer stored
-                    // (``TermHash/hash(_:)`` of one segment). The tables below share it.
+                    // (``TermHash/hash(_:)`` of one segment). The cache's tables share it.
                     let h = TermHash.finish(TermHash.combine(TermHash.seed, segmentHashes[k]))
-                    let word = words.insert(key, hash: h)
-                    if word == termOfWord.count {
-                        termOfWord.append(term(for: key, hash: h))
-                    }
-                    let t = termOfWord[word]
+                    let t = stems.term(of: key, hash: h, next: termCount)
+                    if t == termCount { termCount += 1 }
                     if t >= 0 { out.append(t) }
                 }
             }
             return out
         }
-
-        private mutating func term(for key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
-            if SentenceGraph.stopWords.id(of: key, hash: h) != nil { return -1 }
-            if key.allSatisfy({ $0 < 0x80 }) {
-                let t = stems.term(of: key, hash: h, next: termCount)
-                if t == termCount { termCount += 1 }
-                return t
-            }
-            let other = otherWords.insert(key, hash: h)
-            if other == termOfOther.count {
-                termOfOther.append(termCount)
-                termCount += 1
-            }
-            return termOfOther[other]
-        }
     }
 
-    /// Porter stems of ASCII words, remembered across the articles one thread summarizes (a stream
-    /// repeats most of its vocabulary), and which of them the current article has used as terms.
-    /// Words map to stem ids (words with the same stem share one); an article's terms are numbered
-    /// by first appearance through a stamp per stem, so nothing is cleared between articles. Once
-    /// over `limit` words, the cache starts afresh at the next article.
+    /// What one thread knows of the words it has seen, across the articles it summarizes (a stream
+    /// repeats most of its vocabulary): each word's stem — its Porter stem if ASCII, the word itself
+    /// otherwise, none for a stop word — as a stem id (words with one stem share it), and which stems
+    /// the current article has used as terms. An article's terms are numbered by first appearance
+    /// through a stamp per stem, so nothing is cleared between articles. Once over `limit` words,
+    /// the cache starts afresh at the next article.
     struct StemCache {
         private var words: TermTable
-        /// Stem id of each cached word.
+        /// Stem id of each cached word (-1 for a stop word).
         private var stemOfWord: [Int32] = []
         /// The distinct stems (their ids).
         private var stems: TermTable
@@ -125,24 +102,32 @@ struct SentenceGraph {
             }
         }
 
-        /// The article's term for the stem of ASCII word `key` (hash `h`): the term id of an earlier
+        /// The article's term for word `key` (hash `h`): -1 for a stop word, the term id of an earlier
         /// word with the same stem, or `next` if the stem is new to the article.
         mutating func term(of key: UnsafeBufferPointer<UInt8>, hash h: UInt64, next: Int) -> Int {
             let stem = stemID(key, hash: h)
+            if stem < 0 { return -1 }
             if articleOfStem[stem] == article { return Int(termOfStem[stem]) }
             articleOfStem[stem] = article
             termOfStem[stem] = Int32(next)
             return next
         }
 
-        /// The stem id of ASCII word `key`, stemming it the first time.
+        /// The stem id of word `key` (-1 for a stop word), stemming it the first time.
         private mutating func stemID(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
             let word = words.insert(key, hash: h)
             if word < stemOfWord.count { return Int(stemOfWord[word]) }
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: key)
-            PorterStemmer.stem(&scratch)
-            let stem = scratch.withUnsafeBufferPointer { stems.insert($0) }
+            let stem: Int
+            if SentenceGraph.stopWords.id(of: key, hash: h) != nil {
+                stem = -1
+            } else if key.allSatisfy({ $0 < 0x80 }) {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: key)
+                PorterStemmer.stem(&scratch)
+                stem = scratch.withUnsafeBufferPointer { stems.insert($0) }
+            } else {
+                stem = stems.insert(key, hash: h)  // not stemmed; never equal to an ASCII stem
+            }
             if stem == termOfStem.count {
                 termOfStem.append(0)
                 articleOfStem.append(-1)
