@@ -431,7 +431,10 @@ public struct Tokenizer: Sendable {
         // (lowercased) as they are scanned; kept only if the word does end that way.
         tokens.reserve(n - i0)
         let j = i0 + Kernels.asciiWord(p + i0, count: n - i0, into: tokens.bytes + start, lowercase: configuration.lowercase)
-        if j == n || (p[j] < 0x80 && p[j] != 0x27 && p[j] != 0x2D && p[j] != 0x2E && p[j] != 0x2C) {
+        // A connector (' - . ,) joins only when a word character follows it: "said, the" and
+        // "ends. The" end here too.
+        if j == n || (p[j] < 0x80 && (!Tokenizer.isConnector(p[j])
+                                      || j + 1 == n || (p[j + 1] < 0x80 && !Tokenizer.isASCIIAlphanumeric(p[j + 1])))) {
             if j - i0 >= configuration.minimumLength {
                 tokens.advance(j - i0)
                 tokens.endToken()
@@ -504,6 +507,10 @@ public struct Tokenizer: Sendable {
         commit(&tokens, start: start, scalars: scalars, compound: joined)
         return i
     }
+
+    /// The ASCII bytes that may join two runs of word characters into one token: ' - . ,
+    @inline(__always)
+    static func isConnector(_ b: UInt8) -> Bool { b == 0x27 || b == 0x2D || b == 0x2E || b == 0x2C }
 
     @inline(__always)
     static func isASCIIAlphanumeric(_ b: UInt8) -> Bool {
