@@ -20,6 +20,9 @@ import Testing
         ("well--known -- dashes — and – ranges", ["well", "known", "dashes", "and", "ranges"]),
         ("end-of-line- hyphen -start", ["end-of-line", "hyphen", "start"]),
         ("I a x", []),
+        // A connector before a space, another connector or the end does not join.
+        ("Ends, then stops. Fans' ire,, rose.- Dash-", ["ends", "then", "stops", "fans", "ire", "rose", "dash"]),
+        ("said,the 3,5 and x.y end,", ["said", "the", "3,5", "and", "x.y", "end"]),
         ("", []),
         ("snake_case words", ["snake", "case", "words"]),
         ("café naïve (combining: cafe\u{301})", ["café", "naïve", "combining", "cafe\u{301}"]),
