@@ -73,19 +73,22 @@ struct SentenceGraph {
         private var stemOfWord: [Int32] = []
         /// The distinct stems (their ids).
         private var stems: TermTable
-        /// For each stem, its term id in the article ``article`` (valid only where the stamp matches).
+        /// For each stem, its term id in the article whose number `articleOfStem` holds (0: none yet).
         private var termOfStem: [Int32] = []
         private var articleOfStem: [Int32] = []
+        /// The current article's number, from 1.
         private var article: Int32 = 0
         /// Room for one stem (a word's bytes, rewritten in place by the stemmer).
         private var scratch: [UInt8] = []
         /// Words cached at most (then the cache starts afresh at the next article).
         let limit: Int
 
-        init(capacity: Int = 4096, limit: Int = 100_000) {
+        /// `numberedFrom`: the number the last article had (tests start near the end of the numbers).
+        init(capacity: Int = 4096, limit: Int = 100_000, numberedFrom: Int32 = 0) {
             words = TermTable(capacity: capacity)
             stems = TermTable(capacity: capacity / 2)
             self.limit = limit
+            article = numberedFrom
         }
 
         /// Words cached.
@@ -94,12 +97,12 @@ struct SentenceGraph {
         /// Starts an article: term ids handed out from here on are the new article's.
         mutating func beginArticle() {
             if words.count > limit { self = StemCache(limit: limit) }
-            article &+= 1
-            if article == 0 {
-                // The stamps wrapped around: none may match the new article by accident.
-                for s in articleOfStem.indices { articleOfStem[s] = -1 }
-                article = 1
+            if article == Int32.max {
+                // Out of numbers: every stamp back to "none", so none matches a reused number.
+                for s in articleOfStem.indices { articleOfStem[s] = 0 }
+                article = 0
             }
+            article += 1
         }
 
         /// The article's term for word `key` (hash `h`): -1 for a stop word, the term id of an earlier
@@ -130,7 +133,7 @@ struct SentenceGraph {
             }
             if stem == termOfStem.count {
                 termOfStem.append(0)
-                articleOfStem.append(-1)
+                articleOfStem.append(0)
             }
             stemOfWord.append(Int32(stem))
             return stem

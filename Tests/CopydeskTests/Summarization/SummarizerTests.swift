@@ -218,11 +218,14 @@ import Testing
         var tiny = SentenceGraph.StemCache(capacity: 4, limit: 5)
         let restarted = graphs(&tiny)
         #expect(tiny.count < 40, "the cache over its limit started afresh")
+        var late = SentenceGraph.StemCache(numberedFrom: Int32.max - 1)
+        let renumbered = graphs(&late) + graphs(&late)  // article numbers run out after the first
         for (k, article) in articles.enumerated() {
             var cold = SentenceGraph.StemCache()
             let g = SentenceGraph(sentences: article, headline: "Ferry budget", stems: &cold)
             let expected = g.similarity + g.coverage + g.headlineSimilarity
             #expect(first[k] == expected && again[k] == expected && restarted[k] == expected)
+            #expect(renumbered[k] == expected && renumbered[k + articles.count] == expected)
         }
     }
 
