@@ -377,12 +377,17 @@ public struct Tokenizer: Sendable {
         var noEmailBefore = 0
         var i = 0
         while i < n {
-            if p[i] < 0x80 && !Tokenizer.isASCIIAlphanumeric(p[i]) { i += 1; continue }
-            let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
-            guard let s else { i += len; continue }
-            let cls = Tokenizer.classify(s)
-            guard cls == .letter || cls == .digit else { i += len; continue }
-            var end = Tokenizer.linkEnd(p, i, n)
+            if p[i] < 0x80 {
+                if !Tokenizer.isASCIIAlphanumeric(p[i]) { i += 1; continue }
+            } else {
+                let (s, len) = UTF8Scalars.decode(p, at: i, count: n)
+                guard let s else { i += len; continue }
+                let cls = Tokenizer.classify(s)
+                guard cls == .letter || cls == .digit else { i += len; continue }
+            }
+            // Links start with h or w.
+            let first = p[i] | 0x20
+            var end = first == 0x68 || first == 0x77 ? Tokenizer.linkEnd(p, i, n) : nil
             if end == nil && i >= noEmailBefore {
                 if nextAt < i {
                     nextAt = Tokenizer.find(0x40, p, from: i, n)
