@@ -62,12 +62,12 @@ public struct JSONLinesPipeline: Sendable {
                          makeWorker: @escaping @Sendable () -> (_ line: Int, _ raw: JSONLinesReader.RawLine) -> StreamOutput?,
                          write: ([StreamOutput]) -> Void) throws -> Int {
         var failures = 0
-        let workers = WorkerSlots<(_ line: Int, _ raw: JSONLinesReader.RawLine) -> StreamOutput?>(count: threads)
+        let workers = PartResults<(_ line: Int, _ raw: JSONLinesReader.RawLine) -> StreamOutput?>(count: threads)
         while let lines = try reader.nextLines(limit: batchLines, bytes: batchBytes) {
             let outputs = PartResults<StreamOutput?>(count: lines.count)
             let order = JSONLinesPipeline.longestFirst(lines.map(\.raw.count))
             ParallelBlocks.dynamic(count: lines.count, chunk: chunk, threads: threads) { slot, next in
-                let work = workers.worker(slot, make: makeWorker)
+                let work = workers.value(slot, orMake: makeWorker)
                 while let range = next() {
                     for k in range {
                         let i = order[k]

@@ -36,7 +36,7 @@ struct ParallelBlocks: Sendable {
     /// items of uneven cost keep every thread busy to the end. Which thread handles an index varies;
     /// callers write results by index, so the output does not. `slot` numbers the workers of one
     /// call (`0..<threads`): no two run with the same slot at the same time, so state kept per slot
-    /// across calls (``WorkerSlots``) is used by one thread at a time.
+    /// across calls (``PartResults/value(_:orMake:)``) is used by one thread at a time.
     static func dynamic(count: Int, chunk: Int, threads: Int,
                         _ worker: @Sendable (_ slot: Int, _ next: () -> Range<Int>?) -> Void) {
         let taken = ChunkCounter()

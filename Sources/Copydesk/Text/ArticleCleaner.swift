@@ -127,16 +127,9 @@ public struct ArticleCleaner: Sendable {
         "unlimited access", "support our journalism", "become a member",
     ]
 
-    /// The phrases' UTF-8 bytes, searched in a block's lowercased bytes (a byte search finds what a
-    /// string search finds: UTF-8 never puts these bytes inside another character).
-    private static let boilerplateBytes = boilerplatePhrases.map { Array($0.utf8) }
-
-    /// The phrases by their first byte (all start with an ASCII letter).
-    private static let boilerplateByFirstByte: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for phrase in boilerplateBytes { table[Int(phrase[0])].append(phrase) }
-        return table
-    }()
+    /// The phrases, searched in a block's bytes (a byte search finds what a string search finds:
+    /// UTF-8 never puts these bytes inside another character).
+    private static let boilerplateSet = PhraseSet(boilerplatePhrases)
 
     static func containsBoilerplate(_ text: String) -> Bool {
         var copy = text
@@ -149,22 +142,10 @@ public struct ArticleCleaner: Sendable {
         return lower.withUTF8(containsPhrase)
     }
 
-    /// Whether ASCII or already lowercased text holds a prompt phrase, in one pass: ASCII capitals
-    /// are lowercased as they are compared (for ASCII, what `lowercased()` does).
-    private static func containsPhrase(_ h: UnsafeBufferPointer<UInt8>) -> Bool {
-        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
-        return boilerplateByFirstByte.withUnsafeBufferPointer { table in
-            for start in 0..<h.count {
-                let candidates = table[Int(lower(h[start]))]
-                if candidates.isEmpty { continue }
-                for phrase in candidates where phrase.count <= h.count - start {
-                    var k = 1
-                    while k < phrase.count && lower(h[start + k]) == phrase[k] { k += 1 }
-                    if k == phrase.count { return true }
-                }
-            }
-            return false
-        }
+    /// Whether ASCII or already lowercased text holds a prompt phrase (ASCII capitals are lowercased
+    /// as they are compared: for ASCII, what `lowercased()` does).
+    private static func containsPhrase(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        boilerplateSet.occurs(in: text, wordStartsOnly: false)
     }
 
     private static let tokenizer = Tokenizer(.init(minimumLength: 1))

@@ -62,47 +62,13 @@ public enum InlineFurniture {
         return false
     }
 
-    /// ``phrases`` as bytes, for a case-insensitive scan of the UTF-8 (they are ASCII), by first letter.
-    static let phrasesByFirstByte: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for phrase in phrases { let bytes = Array(phrase.utf8); table[Int(bytes[0])].append(bytes) }
-        return table
-    }()
+    /// ``phrases``, for one case-insensitive pass over a sentence's bytes.
+    static let phraseSet = PhraseSet(phrases)
 
-    /// Bit `c - a` set for each lower-case letter `c` that opens one of ``phrases`` (all do).
-    static let phraseInitials: UInt32 = phrases.reduce(0) { $0 | 1 << UInt32($1.utf8.first! - 0x61) }
-
-    /// Whether `text` contains one of ``phrases`` at a word's start, ignoring ASCII case: one pass
-    /// from word start to word start, comparing only where a phrase's first letter opens a word.
+    /// Whether `text` contains one of ``phrases`` at a word's start, ignoring ASCII case.
     static func containsPhrase(_ text: String) -> Bool {
         var copy = text
-        let initials = phraseInitials
-        return copy.withUTF8 { bytes in
-            phrasesByFirstByte.withUnsafeBufferPointer { table in
-                let n = bytes.count
-                var i = 0
-                while i < n {
-                    // `i` opens a word (the text's start, or just after a space).
-                    let b = bytes[i]
-                    let letter = (b | 0x20) &- 0x61
-                    if letter < 26 && initials & (1 << UInt32(letter)) != 0 {
-                        for phrase in table[Int(b | 0x20)] where i + phrase.count <= n {
-                            var k = 1
-                            while k < phrase.count {
-                                let c = bytes[i + k]
-                                if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != phrase[k] { break }
-                                k += 1
-                            }
-                            if k == phrase.count { return true }
-                        }
-                    }
-                    if b == 0x20 { i += 1; continue }
-                    while i < n && bytes[i] != 0x20 { i += 1 }
-                    i += 1
-                }
-                return false
-            }
-        }
+        return copy.withUTF8 { phraseSet.occurs(in: $0, wordStartsOnly: true) }
     }
 
     /// Credit-line openings.
